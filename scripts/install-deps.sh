@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Installs the external tools YtDownloader needs, only when they are missing.
+#
+#   scripts/install-deps.sh [ffmpeg] [s3]
+#
+#   ffmpeg  ffmpeg (the service muxes video and audio with it)
+#   s3      a local S3 server for the tests: Ceph (ceph-mon, ceph-osd) + radosgw, and curl
+#
+# Without arguments both are checked. Needs Debian/Ubuntu (apt-get) and root or sudo,
+# but only when something is actually missing. Safe to run again: installed tools are
+# left alone.
+set -euo pipefail
+
+usage() {
+  echo "usage: $0 [ffmpeg] [s3]" >&2
+  exit 2
+}
+
+want_ffmpeg=0
+want_s3=0
+if [ "$#" -eq 0 ]; then
+  want_ffmpeg=1
+  want_s3=1
+fi
+for arg in "$@"; do
+  case "$arg" in
+    ffmpeg) want_ffmpeg=1 ;;
+    s3) want_s3=1 ;;
+    -h | --help) usage ;;
+    *) echo "install-deps: unknown component '$arg'" >&2; usage ;;
+  esac
+done
+
+# Packages to install, and a description of why.
+packages=()
+
+missing_commands() {
+  # Prints the commands among "$@" that are not on PATH.
+  local c
+  for c in "$@"; do
+    command -v "$c" >/dev/null 2>&1 || printf '%s ' "$c"
+  done
+}
+
+if [ "$want_ffmpeg" -eq 1 ]; then
+  miss=$(missing_commands ffmpeg ffprobe)
+  if [ -n "$miss" ]; then
+    echo "install-deps: ffmpeg missing (${miss% }), will install: ffmpeg"
+    packages+=(ffmpeg)
+  else
+    echo "install-deps: ffmpeg already installed ($(command -v ffmpeg))"
+  fi
+fi
+
+if [ "$want_s3" -eq 1 ]; then
+  # ceph-mon pulls in ceph-base (monmaptool) and ceph-common (ceph, ceph-authtool,
+  # radosgw-admin).
+  miss=$(missing_commands ceph-mon ceph-osd radosgw radosgw-admin ceph ceph-authtool monmaptool)
+  if [ -n "$miss" ]; then
+    echo "install-deps: S3 server missing (${miss% }), will install: ceph-mon ceph-osd radosgw"
+    packages+=(ceph-mon ceph-osd radosgw)
+  else
+    echo "install-deps: S3 server (Ceph radosgw) already installed ($(command -v radosgw))"
+  fi
+  if ! command -v curl >/dev/null 2>&1; then
+    echo "install-deps: curl missing, will install: curl"
+    packages+=(curl)
+  fi
+fi
+
+if [ "${#packages[@]}" -eq 0 ]; then
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-deps: apt-get not found; please install these packages yourself: ${packages[*]}" >&2
+  exit 1
+fi
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    sudo_cmd=(sudo)
+  else
+    echo "install-deps: not root and sudo is not available; as root run:" >&2
+    echo "  apt-get update && apt-get install --no-install-recommends -y ${packages[*]}" >&2
+    exit 1
+  fi
+fi
+
+log=$(mktemp "${TMPDIR:-/tmp}/ytdownloader-install-deps.XXXXXX")
+trap 'rm -f "$log"' EXIT
+
+start=$SECONDS
+echo "install-deps: apt-get update"
+if ! "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "install-deps: apt-get update failed" >&2
+  exit 1
+fi
+
+echo "install-deps: apt-get install ${packages[*]}"
+if ! "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
+  apt-get install --no-install-recommends -y -q "${packages[@]}" >"$log" 2>&1; then
+  tail -n 40 "$log" >&2
+  echo "install-deps: apt-get install failed" >&2
+  exit 1
+fi
+
+echo "install-deps: installed ${packages[*]} in $((SECONDS - start)) s"

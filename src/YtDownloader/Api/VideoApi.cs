@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using YtDownloader.Pipeline;
+using YtDownloader.Sources;
+using YtDownloader.Urls;
+
+namespace YtDownloader.Api;
+
+public static class VideoApi
+{
+    public static IEndpointRouteBuilder MapVideoApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/video", GetVideoAsync)
+            .WithName("GetVideo")
+            .WithSummary("A video's metadata and qualities: one per resolution, or every format with all=true.");
+        return app;
+    }
+
+    public static async Task<Ok<VideoResponse>> GetVideoAsync(string? url, bool? all, SourceChain sources, CancellationToken cancellationToken)
+    {
+        var id = ParseVideoUrl(url);
+        var video = await sources.GetVideoAsync(id, cancellationToken);
+        var audio = FormatSelector.BestAudio(video, preferAac: true);
+        var formats = FormatSelector.ListQualities(video, all == true)
+            .Select(f => new FormatResponse(
+                f.Resolution!, f.Url.ToString(), f.Itag, f.Container, f.Fps, f.VideoCodec, f.AudioCodec,
+                f.HasAudio ? f.ContentLength : f.ContentLength + audio?.ContentLength,
+                f.Bitrate, f.HasAudio, NeedsMerge: !f.HasAudio))
+            .ToList();
+        return TypedResults.Ok(new VideoResponse(
+            video.Id.Value, video.Title, video.Author, video.Duration.TotalSeconds, video.BestThumbnail?.Url, formats, video.SourceName));
+    }
+
+    /// <summary>Turns user input into a video ID before anything is fetched; anything else is a 400 with the reason.</summary>
+    internal static VideoId ParseVideoUrl(string? url)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+            throw new InvalidRequestException("The url parameter is required: pass a YouTube link, e.g. url=https://youtu.be/dQw4w9WgXcQ.");
+        var parsed = VideoId.Inspect(url);
+        return parsed.Id ?? throw new InvalidRequestException($"Not a YouTube video link: {parsed.Error}");
+    }
+}

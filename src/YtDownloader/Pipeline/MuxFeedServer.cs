@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Net.Http.Headers;
+using YtDownloader.Sources;
+
+namespace YtDownloader.Pipeline;
+
+/// <summary>
+/// A loopback-only HTTP endpoint that hands ffmpeg its inputs through our own fetcher, so that ranged
+/// chunks, retries and resumes stay ours while ffmpeg seeks as it likes (an M4A may keep its index at the end).
+/// Each mux gets unguessable URLs that stop working when it ends.
+/// </summary>
+public sealed class MuxFeedServer(MediaFetcher fetcher, ILogger<MuxFeedServer> logger) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, FeedRegistration> _feeds = new();
+    private readonly SemaphoreSlim _startLock = new(1, 1);
+    private WebApplication? _app;
+    private Uri? _baseUrl;
+
+    /// <summary>Makes the streams reachable for one mux; dispose the registration when the mux ends.</summary>
+    public async Task<FeedRegistration> RegisterAsync(IReadOnlyList<MediaFormat> inputs, CancellationToken cancellationToken)
+    {
+        var baseUrl = await EnsureStartedAsync(cancellationToken);
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var registration = new FeedRegistration(token, inputs, baseUrl, r => _feeds.TryRemove(r.Token, out _));
+        _feeds[token] = registration;
+        return registration;
+    }
+
+    private async Task<Uri> EnsureStartedAsync(CancellationToken cancellationToken)
+    {
+        if (_baseUrl is { } started)
+            return started;
+        await _startLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_baseUrl is null)
+            {
+                var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+                builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+                var app = builder.Build();
+                app.Run(ServeAsync);
+                await app.StartAsync(cancellationToken);
+                var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+                _app = app;
+                _baseUrl = new Uri(address);
+            }
+            return _baseUrl;
+        }
+        finally
+        {
+            _startLock.Release();
+        }
+    }
+
+    // GET /{token}/{input index}, with or without Range, as ffmpeg's http protocol asks.
+    private async Task ServeAsync(HttpContext context)
+    {
+        var segments = context.Request.Path.Value?.Trim('/').Split('/') ?? [];
+        if (segments is not [var token, var indexText] || !_feeds.TryGetValue(token, out var feed)
+            || !int.TryParse(indexText, out var index) || index < 0 || index >= feed.Inputs.Count)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        var format = feed.Inputs[index];
+        var aborted = context.RequestAborted;
+        try
+        {
+            var total = await fetcher.GetLengthAsync(format, aborted);
+            var (from, to) = (0L, total - 1);
+            var range = context.Request.GetTypedHeaders().Range?.Ranges.FirstOrDefault();
+            if (range is not null)
+            {
+                from = range.From ?? Math.Max(0, total - range.To!.Value);
+                to = range.From is null ? total - 1 : Math.Min(range.To ?? total - 1, total - 1);
+                if (from >= total)
+                {
+                    context.Response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+                    context.Response.Headers.ContentRange = $"bytes */{total}";
+                    return;
+                }
+                context.Response.StatusCode = StatusCodes.Status206PartialContent;
+                context.Response.Headers.ContentRange = new ContentRangeHeaderValue(from, to, total).ToString();
+            }
+            context.Response.Headers.AcceptRanges = "bytes";
+            context.Response.ContentLength = to - from + 1;
+            context.Response.ContentType = format.MimeType.Split(';')[0];
+
+            await using var source = fetcher.Open(format, from);
+            var remaining = to - from + 1;
+            var buffer = new byte[81920];
+            while (remaining > 0)
+            {
+                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), aborted);
+                if (read == 0)
+                    throw new DownloadException($"Stream {format.Itag} ended {remaining} bytes before its announced size.");
+                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), aborted);
+                remaining -= read;
+            }
+        }
+        catch (Exception) when (aborted.IsCancellationRequested)
+        {
+            // ffmpeg closed the connection to seek elsewhere or because it is done: not a failure.
+        }
+        catch (YtDownloaderException ex)
+        {
+            // ffmpeg only sees a broken input; keep the real cause for the error message.
+            feed.Failure ??= ex;
+            logger.LogWarning("Feeding stream {Itag} to ffmpeg failed: {Error}", format.Itag, ex.Message);
+            context.Abort();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+            await _app.DisposeAsync();
+        _startLock.Dispose();
+    }
+}
+
+/// <summary>The inputs of one mux, reachable at <see cref="UrlOf"/> until disposed.</summary>
+public sealed class FeedRegistration(string token, IReadOnlyList<MediaFormat> inputs, Uri baseUrl, Action<FeedRegistration> onDispose)
+    : IDisposable
+{
+    public string Token { get; } = token;
+    public IReadOnlyList<MediaFormat> Inputs { get; } = inputs;
+
+    /// <summary>The first download failure behind a broken input, if any.</summary>
+    public YtDownloaderException? Failure { get; set; }
+
+    public Uri UrlOf(int index) => new(baseUrl, $"/{Token}/{index}");
+
+    public void Dispose() => onDispose(this);
+}

@@ -1,0 +1,20 @@
+using YtDownloader;
+using YtDownloader.Api;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddYtDownloader();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapPageApi();
+app.MapVideoApi();
+app.MapUploadApi();
+app.MapFilesApi();
+app.MapHealthChecks("/healthz");
+
+app.Run();
+
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,31 @@
+using YtDownloader.Urls;
+
+namespace YtDownloader.Sources;
+
+/// <summary>
+/// YouTube first, then each configured Invidious instance: the first source that answers wins.
+/// Every failure moves on to the next source, verdicts about the video included: YouTube answers
+/// "unavailable" or a bot check to one client or address and plays the same video to another.
+/// </summary>
+public sealed class SourceChain(IEnumerable<IVideoSource> sources, ILogger<SourceChain> logger)
+{
+    private readonly IReadOnlyList<IVideoSource> _sources = sources.ToList();
+
+    public async Task<VideoInfo> GetVideoAsync(VideoId id, CancellationToken cancellationToken)
+    {
+        var failures = new List<(string, YtDownloaderException)>();
+        foreach (var source in _sources)
+        {
+            try
+            {
+                return await source.GetVideoAsync(id, cancellationToken);
+            }
+            catch (YtDownloaderException ex)
+            {
+                logger.LogWarning("{Source} failed for {VideoId}: {Error}", source.Name, id, ex.Message);
+                failures.Add((source.Name, ex));
+            }
+        }
+        throw new AllSourcesFailedException(failures);
+    }
+}

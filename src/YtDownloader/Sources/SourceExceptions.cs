@@ -1,0 +1,42 @@
+namespace YtDownloader.Sources;
+
+/// <summary>Why YouTube will not play a video; each maps to what the user can do about it.</summary>
+public enum UnavailableReason
+{
+    AgeRestricted,
+    BotCheck,
+    Private,
+    Unavailable,
+    MembersOnly,
+    Live,
+    Upcoming,
+}
+
+/// <summary>The video exists as a request but cannot be downloaded: private, removed, age-restricted, live…</summary>
+public sealed class VideoUnavailableException(UnavailableReason reason, string message)
+    : YtDownloaderException(message)
+{
+    public UnavailableReason Reason { get; } = reason;
+}
+
+/// <summary>A source could not be reached or answered something that is not a usable response.</summary>
+public sealed class SourceFailedException(string message, Exception? innerException = null)
+    : YtDownloaderException(message, innerException);
+
+/// <summary>Every source in the chain failed; the message says what each one said.</summary>
+public sealed class AllSourcesFailedException(IReadOnlyList<(string Source, YtDownloaderException Error)> failures)
+    : YtDownloaderException(
+        "No source could provide this video. "
+            + string.Join(" ", failures.Select(f => $"{f.Source}: {f.Error.Message}")))
+{
+    public IReadOnlyList<(string Source, YtDownloaderException Error)> Failures { get; } = failures;
+
+    /// <summary>
+    /// The most telling verdict of a source that says the video itself cannot be played, if any did:
+    /// "private" or "live" says more than a generic "unavailable", which some clients answer for any video.
+    /// </summary>
+    public VideoUnavailableException? Unavailable =>
+        Failures.Select(f => f.Error).OfType<VideoUnavailableException>()
+            .OrderBy(e => e.Reason == UnavailableReason.Unavailable ? 1 : 0)
+            .FirstOrDefault();
+}

@@ -1,0 +1,204 @@
+using System.Text.Json;
+using YtDownloader.Urls;
+
+namespace YtDownloader.Sources.Youtube;
+
+/// <summary>Where a format's bytes come from, as the player response says it.</summary>
+internal abstract record StreamLocator
+{
+    /// <summary>A ready URL, possibly with an <c>n</c> parameter still to transform.</summary>
+    public sealed record Direct(string Url) : StreamLocator;
+
+    /// <summary>A URL whose signature <c>s</c> must be deciphered and appended as <c>sp</c>.</summary>
+    public sealed record Ciphered(string Url, string Signature, string SignatureParameter) : StreamLocator;
+}
+
+/// <summary>A format as parsed, before its URL is made usable.</summary>
+internal sealed record PlayerFormat(StreamLocator Locator, MediaFormat Format);
+
+/// <summary>
+/// Reads an InnerTube <c>/player</c> response (or a <c>reel_item_watch</c> response that nests one under
+/// <c>playerResponse</c>) into typed data. All knowledge of the response's JSON shape lives here.
+/// </summary>
+internal sealed class PlayerResponse
+{
+    private static readonly Uri PlaceholderUrl = new("about:blank");
+
+    public required string Title { get; init; }
+    public required string Author { get; init; }
+    public required TimeSpan Duration { get; init; }
+    public required IReadOnlyList<Thumbnail> Thumbnails { get; init; }
+    public required IReadOnlyList<PlayerFormat> Formats { get; init; }
+
+    /// <summary>Formats that carry neither a URL nor a cipher: only YouTube's SABR protocol streams them.</summary>
+    public required int SabrOnlyFormatCount { get; init; }
+
+    public required TimeSpan? ExpiresIn { get; init; }
+
+    /// <summary>Parses a response, throwing <see cref="VideoUnavailableException"/> for every playability failure.</summary>
+    public static PlayerResponse Parse(JsonElement root, VideoId requested)
+    {
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("playerResponse", out var nested))
+            root = nested;
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new SourceFailedException("YouTube answered with something that is not a player response.");
+
+        var playability = root.GetPropertyOrNull("playabilityStatus")
+            ?? throw new SourceFailedException("YouTube answered without a playability status; the video may not exist.");
+        var details = root.GetPropertyOrNull("videoDetails");
+        ThrowIfUnplayable(playability, details);
+
+        if (details is not { } videoDetails)
+            throw new SourceFailedException("YouTube's answer has no video details.");
+        var videoId = videoDetails.GetStringOrNull("videoId");
+        if (videoId is not null && videoId != requested.Value)
+            throw new SourceFailedException($"YouTube answered for another video ({videoId}) than the one asked for.");
+
+        var streaming = root.GetPropertyOrNull("streamingData");
+        var formats = new List<PlayerFormat>();
+        var sabrOnly = 0;
+        foreach (var listName in (ReadOnlySpan<string>)["formats", "adaptiveFormats"])
+        {
+            if (streaming?.GetPropertyOrNull(listName) is not { ValueKind: JsonValueKind.Array } list)
+                continue;
+            foreach (var item in list.EnumerateArray())
+            {
+                if (ParseFormat(item) is { } format)
+                    formats.Add(format);
+                else
+                    sabrOnly++;
+            }
+        }
+
+        return new PlayerResponse
+        {
+            Title = videoDetails.GetStringOrNull("title") ?? throw new SourceFailedException("YouTube's answer has no video title."),
+            Author = videoDetails.GetStringOrNull("author") ?? "",
+            Duration = TimeSpan.FromSeconds(videoDetails.GetInt64OrNull("lengthSeconds") ?? 0),
+            Thumbnails = ParseThumbnails(videoDetails),
+            Formats = formats,
+            SabrOnlyFormatCount = sabrOnly,
+            ExpiresIn = streaming?.GetInt64OrNull("expiresInSeconds") is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+        };
+    }
+
+    private static void ThrowIfUnplayable(JsonElement playability, JsonElement? details)
+    {
+        var status = playability.GetStringOrNull("status") ?? "";
+        var reason = ReasonOf(playability);
+
+        switch (status)
+        {
+            case "OK":
+                if (details?.GetBooleanOrNull("isLive") == true)
+                    throw new VideoUnavailableException(UnavailableReason.Live,
+                        "This is a live stream. Downloading live streams is not supported yet: wait until it has ended and YouTube has processed the recording.");
+                if (details?.GetBooleanOrNull("isUpcoming") == true)
+                    throw new VideoUnavailableException(UnavailableReason.Upcoming,
+                        "This is an upcoming live stream or premiere that has not started yet: try again once it has ended.");
+                return;
+            case "LIVE_STREAM_OFFLINE":
+                throw new VideoUnavailableException(UnavailableReason.Upcoming,
+                    $"This live stream is offline{Quoted(reason)}. Downloading live streams is not supported yet.");
+            case "LOGIN_REQUIRED" when Mentions(reason, "age"):
+                throw new VideoUnavailableException(UnavailableReason.AgeRestricted,
+                    $"This video is age-restricted{Quoted(reason)}: YouTube requires a signed-in account, which this service does not use.");
+            case "LOGIN_REQUIRED" when Mentions(reason, "bot"):
+                throw new VideoUnavailableException(UnavailableReason.BotCheck,
+                    $"YouTube asked to sign in to confirm this is not a bot{Quoted(reason)}. It does this to some server addresses: try again later, or configure an Invidious instance as a backup.");
+            case "LOGIN_REQUIRED" when Mentions(reason, "private"):
+                throw new VideoUnavailableException(UnavailableReason.Private,
+                    "This video is private: only its owner and the people they chose can watch it.");
+            case "LOGIN_REQUIRED":
+                throw new VideoUnavailableException(UnavailableReason.BotCheck,
+                    $"YouTube requires signing in to play this video{Quoted(reason)}. Try again later, or configure an Invidious instance as a backup.");
+            case "UNPLAYABLE" or "ERROR" when Mentions(reason, "members") || Mentions(reason, "Premium"):
+                throw new VideoUnavailableException(UnavailableReason.MembersOnly,
+                    $"This video is only for paying members or subscribers{Quoted(reason)}.");
+            default:
+                throw new VideoUnavailableException(UnavailableReason.Unavailable,
+                    $"YouTube will not play this video{Quoted(reason)}: it may have been removed, be blocked in the server's country, or never have existed.");
+        }
+    }
+
+    /// <summary>The most specific human-readable reason YouTube gave, from wherever this client put it.</summary>
+    private static string? ReasonOf(JsonElement playability)
+    {
+        var texts = new List<string?>
+        {
+            playability.GetStringOrNull("reason"),
+            playability.GetPropertyOrNull("errorScreen")?.GetPropertyOrNull("playerErrorMessageRenderer")?.GetPropertyOrNull("reason")?.GetText(),
+        };
+        if (playability.GetPropertyOrNull("messages") is { ValueKind: JsonValueKind.Array } messages)
+            texts.AddRange(messages.EnumerateArray().Select(m => m.ValueKind == JsonValueKind.String ? m.GetString() : null));
+        var found = texts.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!.Trim()).Distinct().ToList();
+        return found.Count == 0 ? null : string.Join(" ", found);
+    }
+
+    private static bool Mentions(string? reason, string word) =>
+        reason?.Contains(word, StringComparison.OrdinalIgnoreCase) == true;
+
+    private static string Quoted(string? reason) => reason is null ? "" : $" (YouTube says: \u201c{reason}\u201d)";
+
+    private static List<Thumbnail> ParseThumbnails(JsonElement details)
+    {
+        var result = new List<Thumbnail>();
+        if (details.GetPropertyOrNull("thumbnail")?.GetPropertyOrNull("thumbnails") is { ValueKind: JsonValueKind.Array } list)
+        {
+            foreach (var item in list.EnumerateArray())
+            {
+                if (item.GetStringOrNull("url") is { } url)
+                    result.Add(new Thumbnail(url, (int)(item.GetInt64OrNull("width") ?? 0), (int)(item.GetInt64OrNull("height") ?? 0)));
+            }
+        }
+        return result;
+    }
+
+    private static PlayerFormat? ParseFormat(JsonElement item)
+    {
+        StreamLocator? locator = null;
+        if (item.GetStringOrNull("url") is { } url)
+            locator = new StreamLocator.Direct(url);
+        else if ((item.GetStringOrNull("signatureCipher") ?? item.GetStringOrNull("cipher")) is { } cipher)
+            locator = ParseCipher(cipher);
+        if (locator is null)
+            return null;
+
+        var mimeType = item.GetStringOrNull("mimeType") ?? "";
+        var (container, videoCodec, audioCodec) = MediaFormat.ParseMimeType(mimeType);
+        var format = new MediaFormat(
+            Itag: (int)(item.GetInt64OrNull("itag") ?? 0),
+            Url: PlaceholderUrl,
+            MimeType: mimeType,
+            Container: container,
+            VideoCodec: videoCodec,
+            AudioCodec: audioCodec,
+            Width: (int?)item.GetInt64OrNull("width"),
+            Height: (int?)item.GetInt64OrNull("height"),
+            Fps: (int?)item.GetInt64OrNull("fps"),
+            Bitrate: item.GetInt64OrNull("bitrate"),
+            ContentLength: item.GetInt64OrNull("contentLength"),
+            AudioSampleRate: (int?)item.GetInt64OrNull("audioSampleRate"),
+            IsDefaultAudioTrack: item.GetPropertyOrNull("audioTrack")?.GetBooleanOrNull("audioIsDefault") ?? true);
+        return new PlayerFormat(locator, format);
+    }
+
+    private static StreamLocator.Ciphered? ParseCipher(string cipher)
+    {
+        string? url = null, signature = null, parameter = null;
+        foreach (var pair in cipher.Split('&'))
+        {
+            var eq = pair.IndexOf('=');
+            if (eq < 0)
+                continue;
+            var value = Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
+            switch (pair[..eq])
+            {
+                case "url": url = value; break;
+                case "s": signature = value; break;
+                case "sp": parameter = value; break;
+            }
+        }
+        return url is null || signature is null ? null : new StreamLocator.Ciphered(url, signature, parameter ?? "signature");
+    }
+}

@@ -1,0 +1,21 @@
+namespace YtDownloader.Storage;
+
+/// <summary>How a stored object presents itself to whoever downloads it.</summary>
+public sealed record ObjectDescription(string ContentType, string FileName, IReadOnlyDictionary<string, string> Metadata);
+
+/// <summary>
+/// An object written completely. <see cref="Url"/> and <see cref="DownloadUrl"/> may be relative to the
+/// service (the local store serves its own files); the API makes them absolute.
+/// </summary>
+public sealed record StoredObject(string Key, string Bucket, long Size, string ContentType, Uri Url, Uri DownloadUrl);
+
+/// <summary>Where finished videos go. A save either completes or leaves nothing behind.</summary>
+public interface IVideoStore
+{
+    Task<StoredObject> SaveAsync(
+        string key, Stream content, ObjectDescription description, IProgress<long>? progress, CancellationToken cancellationToken);
+}
+
+/// <summary>The store could not take the object; nothing was left half-written.</summary>
+public sealed class StorageException(string message, Exception? innerException = null)
+    : YtDownloaderException(message, innerException);

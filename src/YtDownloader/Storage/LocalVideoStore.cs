@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace YtDownloader.Storage;
+
+/// <summary>
+/// The embedded default when no bucket is configured: a folder on this machine, served back by the app.
+/// An object is written under a temporary name and renamed only once complete, so readers never see half a file.
+/// </summary>
+internal sealed class LocalVideoStore(IOptions<StorageOptions> options) : IVideoStore
+{
+    public const string Bucket = "local";
+    public const string FilesRoute = "/files";
+    private const string MetadataSuffix = ".meta.json";
+
+    public string Root { get; } = Path.GetFullPath(options.Value.Local.Path);
+
+    public async Task<StoredObject> SaveAsync(
+        string key, Stream content, ObjectDescription description, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key) ?? throw new StorageException($"The object key \u201c{key}\u201d is not a safe file name.");
+        var partial = $"{path}.{Guid.NewGuid():N}.partial";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            long size;
+            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                var buffer = new byte[1 << 16];
+                size = 0;
+                int read;
+                while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    size += read;
+                    progress?.Report(size);
+                }
+            }
+            await File.WriteAllTextAsync(path + MetadataSuffix, JsonSerializer.Serialize(description), cancellationToken);
+            File.Move(partial, path, overwrite: true);
+
+            var url = new Uri($"{FilesRoute}/{string.Join('/', key.Split('/').Select(Uri.EscapeDataString))}", UriKind.Relative);
+            return new StoredObject(key, Bucket, size, description.ContentType, url, url);
+        }
+        catch (Exception ex)
+        {
+            File.Delete(partial);
+            if (ex is IOException or UnauthorizedAccessException)
+                throw new StorageException($"Could not write the video to the local folder {Root}: {ex.Message}. Nothing was left behind.", ex);
+            throw;
+        }
+    }
+
+    /// <summary>The file behind a key, or null when the key would reach outside the store's folder.</summary>
+    public string? PathOf(string key)
+    {
+        if (key.Length == 0 || key.Contains('\\') || key.Split('/').Any(s => s is "" or "." or ".."))
+            return null;
+        var path = Path.GetFullPath(Path.Combine(Root, key));
+        return path.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? path : null;
+    }
+
+    public async Task<ObjectDescription?> DescribeAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        if (path is null || !File.Exists(path) || !File.Exists(path + MetadataSuffix))
+            return null;
+        await using var stream = File.OpenRead(path + MetadataSuffix);
+        return await JsonSerializer.DeserializeAsync<ObjectDescription>(stream, cancellationToken: cancellationToken);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text;
+using YtDownloader.Urls;
+
+namespace YtDownloader.Storage;
+
+/// <summary>
+/// Builds object keys that are safe whatever the title holds: no path separators, no "..", no control or
+/// invisible characters, bounded length. The readable title survives in the object's metadata instead.
+/// </summary>
+public static class ObjectKeys
+{
+    private const int MaxTitleLength = 80;
+
+    public static string For(string prefix, VideoId id, string title, string quality) =>
+        $"{prefix}{id.Value}/{FileStem(title, quality)}.mp4";
+
+    /// <summary>"{safe-title}_{quality}", also the readable download file name.</summary>
+    public static string FileStem(string title, string quality) => $"{SafeTitle(title)}_{SafeSegment(quality)}";
+
+    public static string SafeTitle(string title)
+    {
+        var builder = new StringBuilder(Math.Min(title.Length, MaxTitleLength));
+        var pendingDash = false;
+        for (var i = 0; i < title.Length && builder.Length < MaxTitleLength; i++)
+        {
+            var c = title[i];
+            if (char.IsHighSurrogate(c) && i + 1 < title.Length && char.IsLowSurrogate(title[i + 1]))
+            {
+                // Emoji and other astral characters: dropped rather than risk a split pair at the cut.
+                i++;
+                pendingDash = builder.Length > 0;
+                continue;
+            }
+            if (char.IsLetterOrDigit(c))
+            {
+                if (pendingDash && builder.Length < MaxTitleLength - 1)
+                    builder.Append('-');
+                builder.Append(c);
+                pendingDash = false;
+            }
+            else
+            {
+                pendingDash = builder.Length > 0;
+            }
+        }
+        return builder.Length == 0 ? "video" : builder.ToString();
+    }
+
+    private static string SafeSegment(string value) =>
+        new(value.Where(c => char.IsAsciiLetterOrDigit(c) || c == 'x').ToArray());
+
+    /// <summary>
+    /// The title as a person reads it, for Content-Disposition: only what a file system or header cannot
+    /// hold is replaced (separators, control, bidirectional-override and other format characters).
+    /// </summary>
+    public static string ReadableFileName(string title, string quality)
+    {
+        var builder = new StringBuilder();
+        foreach (var rune in title.EnumerateRunes())
+        {
+            if (builder.Length >= 150)
+                break;
+            var category = Rune.GetUnicodeCategory(rune);
+            var unsafeChar = Rune.IsControl(rune) || category is System.Globalization.UnicodeCategory.Format
+                or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator
+                || rune.Value is '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|';
+            builder.Append(unsafeChar ? "_" : rune.ToString());
+        }
+        var readable = builder.ToString().Trim().Trim('.');
+        return $"{(readable.Length == 0 ? "video" : readable)}_{SafeSegment(quality)}.mp4";
+    }
+
+    /// <summary>An ASCII rendering for headers and metadata, which S3 requires to be ASCII.</summary>
+    public static string AsciiFileName(string fileName)
+    {
+        var ascii = new string(fileName.Select(c => c is >= ' ' and < (char)127 && c != '"' && c != '\\' ? c : '_').ToArray());
+        return ascii.Trim('_').Length == 0 ? "video.mp4" : ascii;
+    }
+
+    /// <summary>An RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 readable name.</summary>
+    public static string ContentDisposition(string fileName) =>
+        $"attachment; filename=\"{AsciiFileName(fileName)}\"; filename*=UTF-8''{Uri.EscapeDataString(fileName)}";
+}

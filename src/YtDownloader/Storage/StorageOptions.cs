@@ -1,0 +1,38 @@
+namespace YtDownloader.Storage;
+
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    public S3StorageOptions S3 { get; set; } = new();
+    public LocalStorageOptions Local { get; set; } = new();
+
+    /// <summary>S3 when a bucket is configured; otherwise the embedded local folder.</summary>
+    public bool UsesS3 => !string.IsNullOrWhiteSpace(S3.Bucket);
+}
+
+public sealed class S3StorageOptions
+{
+    public string? Bucket { get; set; }
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>Prepended to every object key; also used by the local store so both lay objects out alike.</summary>
+    public string Prefix { get; set; } = "youtube/";
+
+    /// <summary>The endpoint of an S3-compatible store (Ceph, MinIO, R2); empty for AWS itself.</summary>
+    public string? ServiceUrl { get; set; }
+
+    public bool ForcePathStyle { get; set; }
+
+    /// <summary>Bytes per multipart part; memory in use is about this times <see cref="ParallelParts"/>.</summary>
+    public int PartSize { get; set; } = 8 * 1024 * 1024;
+
+    public int ParallelParts { get; set; } = 4;
+
+    public TimeSpan PresignedUrlLifetime { get; set; } = TimeSpan.FromHours(24);
+}
+
+public sealed class LocalStorageOptions
+{
+    public string Path { get; set; } = "./data/videos";
+}
