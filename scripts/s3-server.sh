@@ -54,7 +54,7 @@ daemon_pid() {
   [ -f "$f" ] || return 1
   pid=$(cat "$f" 2>/dev/null) || return 1
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
+  process_alive "$pid" || return 1
   if [ -r "/proc/$pid/comm" ]; then
     comm=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
     [ "$comm" = "$(daemon_comm "$1")" ] || return 1
@@ -97,36 +97,51 @@ is_running() {
   [ -f "$MARKER" ] && all_daemons_alive && http_answers
 }
 
+# Succeeds if process $1 exists and is not a zombie.
+process_alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  if [ -r "/proc/$1/stat" ]; then
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    [ "${stat%% *}" != Z ] || return 1
+  fi
+}
+
+# wait_gone SECONDS PID...: waits until none of the processes is alive; fails on timeout.
+wait_gone() {
+  local limit=$(($1 * 10)) i pid any
+  shift
+  for ((i = 0; ; i++)); do
+    any=0
+    for pid in "$@"; do
+      if process_alive "$pid"; then any=1; fi
+    done
+    [ "$any" -eq 0 ] && return 0
+    [ "$i" -lt "$limit" ] || return 1
+    sleep 0.1
+  done
+}
+
 # Stops our daemons by PID and waits for them to exit. The data is thrown away, so there
-# is no need for a clean shutdown (radosgw alone takes about 6 s for one): TERM, then
+# is no need for a clean shutdown (radosgw and the OSD take 4 to 6 s for one): TERM, then
 # KILL whatever is still there after 3 s.
 stop_daemons() {
-  local d pid i pids=()
+  local d pid pids=()
   for d in "${DAEMONS[@]}"; do
     if pid=$(daemon_pid "$d"); then
       kill -TERM "$pid" 2>/dev/null || true
       pids+=("$pid")
     fi
   done
-  for pid in "${pids[@]}"; do
-    for ((i = 0; i < 30; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    for ((i = 0; i < 100; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      err "warning: process $pid did not exit"
-    fi
-  done
   for d in "${DAEMONS[@]}"; do
     rm -f "$S3_DIR/run/$d.pid"
   done
+  wait_gone 3 "${pids[@]}" && return 0
+  for pid in "${pids[@]}"; do
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  wait_gone 10 "${pids[@]}" || err "warning: some of the processes ${pids[*]} did not exit"
 }
 
 # Deletes the data directory, but only if it is ours (or empty).
