@@ -1,0 +1,218 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using YtDownloader.Tests.TestSupport;
+
+namespace YtDownloader.IntegrationTests.TestSupport;
+
+/// <summary>How the fake YouTube answers for one video.</summary>
+public enum YoutubeBehaviour { Playable, Private, BotCheck, Live }
+
+/// <summary>
+/// YouTube and Invidious as the service sees them, on 127.0.0.1: <c>/youtubei/v1/player</c> and
+/// <c>/api/v1/videos/{id}</c> answer in the real shapes, built from recorded responses, with media URLs
+/// pointing back here; <c>/media/{name}</c> serves the generated files with Range support and injectable faults.
+/// </summary>
+public sealed class FakeOrigin : IAsyncLifetime
+{
+    public const string PlayableVideo = "aaaaaaaaaaa";
+
+    private readonly TestMedia _media;
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, long> _dropOnceAt = new();
+
+    public FakeOrigin(TestMedia media)
+    {
+        _media = media;
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddRoutingCore();
+        _app = builder.Build();
+        _app.Use(async (context, next) =>
+        {
+            Requests.Enqueue($"{context.Request.Method} {context.Request.Path}");
+            await next(context);
+        });
+        _app.MapPost("/youtubei/v1/player", PlayerAsync);
+        _app.MapGet("/api/v1/videos/{id}", InvidiousVideo);
+        _app.MapGet("/media/{name}", MediaAsync);
+    }
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>Every request seen, as "METHOD /path".</summary>
+    public ConcurrentQueue<string> Requests { get; } = new();
+
+    public ConcurrentDictionary<string, YoutubeBehaviour> Youtube { get; } = new();
+
+    /// <summary>Videos the Invidious endpoint serves; others get Invidious's error shape.</summary>
+    public ConcurrentDictionary<string, bool> Invidious { get; } = new();
+
+    /// <summary>The next response for this file that crosses the offset is cut there, as a dropped connection.</summary>
+    public void DropConnectionOnceAt(string mediaName, long offset) => _dropOnceAt[mediaName] = offset;
+
+    public int CountRequests(string prefix) => Requests.Count(r => r.StartsWith(prefix, StringComparison.Ordinal));
+
+    public async ValueTask InitializeAsync()
+    {
+        await _app.StartAsync();
+        BaseUrl = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<IResult> PlayerAsync(HttpRequest request)
+    {
+        var body = await JsonNode.ParseAsync(request.Body);
+        var id = body?["videoId"]?.GetValue<string>() ?? "";
+        return Youtube.GetValueOrDefault(id) switch
+        {
+            _ when !Youtube.ContainsKey(id) => Json(Recorded("2022-08_notavailable_INVALID_ID_", "player-WEB.json")),
+            YoutubeBehaviour.Private => Json(Recorded("2026-07_notavailable-privatecontent", "reel-ANDROID.json")["playerResponse"]!),
+            YoutubeBehaviour.BotCheck => Json(BotCheck()),
+            YoutubeBehaviour.Live => Json(Recorded("2026-07_livestream_X4VbdwhkE10", "player-VISIONOS.json")),
+            _ => Json(PlayablePlayerResponse(id)),
+        };
+    }
+
+    /// <summary>A recorded direct-URL response with its formats replaced by ours, each keeping the recorded fields of its itag.</summary>
+    private JsonNode PlayablePlayerResponse(string id)
+    {
+        var response = Recorded("2026-07_ratingsdisabled_it3OtbTxQk0", "reel-ANDROID.json")["playerResponse"]!;
+        var details = response["videoDetails"]!;
+        details["videoId"] = id;
+        details["title"] = $"Test video {id}: a/b \\ ../ \u202Eevil \U0001F3AC";
+        details["lengthSeconds"] = ((int)TestMedia.DurationSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var streaming = response["streamingData"]!;
+        var recorded = streaming["formats"]!.AsArray().Concat(streaming["adaptiveFormats"]!.AsArray()).ToList();
+        streaming["formats"] = new JsonArray(YoutubeFormat(_media.Muxed360, recorded));
+        streaming["adaptiveFormats"] = new JsonArray(
+            _media.All.Where(m => m != _media.Muxed360).Select(m => YoutubeFormat(m, recorded)).ToArray());
+        return response;
+    }
+
+    private JsonNode YoutubeFormat(MediaFile media, List<JsonNode?> recorded)
+    {
+        var entry = (recorded.FirstOrDefault(f => f?["itag"]?.GetValue<int>() == media.Itag) ?? recorded[0])!.DeepClone().AsObject();
+        entry.Remove("signatureCipher");
+        entry["itag"] = media.Itag;
+        entry["url"] = new Uri(BaseUrl, $"/media/{media.Name}?expire=1999999999&itag={media.Itag}").ToString();
+        entry["mimeType"] = media.MimeType;
+        entry["bitrate"] = media.Bitrate;
+        entry["contentLength"] = media.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        entry["approxDurationMs"] = ((int)(TestMedia.DurationSeconds * 1000)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var field in (string[])["width", "height", "fps", "qualityLabel"])
+            entry.Remove(field);
+        if (media.Width is { } width)
+        {
+            entry["width"] = width;
+            entry["height"] = media.Height;
+            entry["fps"] = media.Fps;
+            entry["qualityLabel"] = $"{Math.Min(width, media.Height!.Value)}p";
+        }
+        else
+        {
+            entry["audioSampleRate"] = "48000";
+        }
+        return entry;
+    }
+
+    private static JsonNode BotCheck()
+    {
+        var response = Recorded("2024-11_agerestricted_rwcfPqbAx-0", "player-WEB-fields.json");
+        response["playabilityStatus"]!["reason"] = "Sign in to confirm you\u2019re not a bot";
+        return response;
+    }
+
+    private IResult InvidiousVideo(string id)
+    {
+        if (!Invidious.ContainsKey(id))
+            return Results.Json(new { error = "This video is unavailable" }, statusCode: 500);
+        var response = Recorded("invidious_api-v1-videos_b0tbxShxFws", "api-v1-videos.json");
+        response["videoId"] = id;
+        response["title"] = $"Invidious copy of {id}";
+        response["lengthSeconds"] = (int)TestMedia.DurationSeconds;
+        // local=true: the instance hands out its own relative URLs.
+        JsonNode Format(MediaFile m)
+        {
+            var entry = new JsonObject
+            {
+                ["url"] = $"/media/{m.Name}?local=true&itag={m.Itag}",
+                ["itag"] = m.Itag.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["type"] = m.MimeType,
+                ["bitrate"] = m.Bitrate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["clen"] = m == _media.Muxed360 ? null : m.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["container"] = m.Name.EndsWith(".webm", StringComparison.Ordinal) ? "webm" : "mp4",
+            };
+            if (m.Width is { } w)
+            {
+                entry["size"] = $"{w}x{m.Height}";
+                entry["fps"] = m.Fps;
+                entry["qualityLabel"] = $"{m.Height}p";
+            }
+            return entry;
+        }
+        response["formatStreams"] = new JsonArray(Format(_media.Muxed360));
+        response["adaptiveFormats"] = new JsonArray(_media.All.Where(m => m != _media.Muxed360).Select(Format).ToArray());
+        return Json(response);
+    }
+
+    private async Task MediaAsync(HttpContext context, string name)
+    {
+        var media = _media.All.SingleOrDefault(m => m.Name == name);
+        if (media is null)
+        {
+            context.Response.StatusCode = 404;
+            return;
+        }
+        var length = media.Length;
+        var (from, to) = (0L, length - 1);
+        var range = context.Request.GetTypedHeaders().Range?.Ranges.SingleOrDefault();
+        if (range is not null)
+        {
+            from = range.From ?? length - range.To!.Value;
+            to = Math.Min(range.From is null ? length - 1 : range.To ?? length - 1, length - 1);
+            if (from >= length)
+            {
+                context.Response.StatusCode = 416;
+                context.Response.Headers.ContentRange = $"bytes */{length}";
+                return;
+            }
+            context.Response.StatusCode = 206;
+            context.Response.Headers.ContentRange = $"bytes {from}-{to}/{length}";
+        }
+        context.Response.ContentLength = to - from + 1;
+        context.Response.ContentType = media.MimeType.Split(';')[0];
+
+        var stopAt = to + 1;
+        var drop = _dropOnceAt.TryGetValue(name, out var dropAt) && dropAt > from && dropAt <= to && _dropOnceAt.TryRemove(name, out _);
+        if (drop)
+            stopAt = dropAt;
+
+        await using var file = File.OpenRead(media.Path);
+        file.Position = from;
+        var buffer = new byte[64 * 1024];
+        for (var position = from; position < stopAt;)
+        {
+            var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, stopAt - position)));
+            await context.Response.Body.WriteAsync(buffer.AsMemory(0, read));
+            position += read;
+        }
+        if (drop)
+        {
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+        }
+    }
+
+    private static JsonNode Recorded(string folder, string file) =>
+        JsonNode.Parse(File.ReadAllText(Fixtures.Path(folder, file)))!;
+
+    private static IResult Json(JsonNode node) => Results.Text(node.ToJsonString(), "application/json; charset=UTF-8");
+}

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace YtDownloader.IntegrationTests.TestSupport;
+
+/// <summary>
+/// The real service on real Kestrel (a real port on 127.0.0.1), configured as a user would configure it:
+/// only its settings differ, pointing it at the fake origin and the storage under test.
+/// </summary>
+public sealed class ServiceFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    public static ServiceFactory Start(IReadOnlyDictionary<string, string?> settings)
+    {
+        var factory = new ServiceFactory(settings);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        return factory;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in settings)
+            builder.UseSetting(key, value);
+    }
+
+    public static Dictionary<string, string?> S3Settings(FakeOrigin origin, S3TestServer s3) => new()
+    {
+        ["Youtube:Origin"] = origin.BaseUrl.ToString(),
+        ["Invidious:Instances:0"] = origin.BaseUrl.ToString(),
+        ["Storage:S3:Bucket"] = s3.Bucket,
+        ["Storage:S3:ServiceUrl"] = s3.ServiceUrl,
+        ["Storage:S3:ForcePathStyle"] = "true",
+        // Small chunks and parts, so even short test videos take several of each.
+        ["Pipeline:ChunkSize"] = (64 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Storage:S3:PartSize"] = (5 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}

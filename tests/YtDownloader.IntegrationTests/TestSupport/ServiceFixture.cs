@@ -1,0 +1,29 @@
+namespace YtDownloader.IntegrationTests.TestSupport;
+
+/// <summary>Generated media, the fake origin and the real S3 server, shared by one test class.</summary>
+public class ServiceFixture : IAsyncLifetime
+{
+    public TestMedia Media { get; } = new();
+    public FakeOrigin Origin { get; private set; } = null!;
+    public S3TestServer S3 { get; } = new();
+    public ServiceFactory Service { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await Media.InitializeAsync();
+        Origin = new FakeOrigin(Media);
+        await Origin.InitializeAsync();
+        await S3.InitializeAsync();
+        Service = ServiceFactory.Start(ServiceFactory.S3Settings(Origin, S3));
+    }
+
+    public HttpClient CreateClient() => Service.CreateClient();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Service.DisposeAsync();
+        await S3.DisposeAsync();
+        await Origin.DisposeAsync();
+        await Media.DisposeAsync();
+    }
+}

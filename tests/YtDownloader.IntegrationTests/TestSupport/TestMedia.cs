@@ -1,0 +1,74 @@
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace YtDownloader.IntegrationTests.TestSupport;
+
+/// <summary>One generated file, described as YouTube would describe it.</summary>
+public sealed record MediaFile(string Name, int Itag, string MimeType, int? Width, int? Height, int? Fps, long Bitrate, string Path)
+{
+    public long Length => new FileInfo(Path).Length;
+    public bool IsAudioOnly => Width is null;
+}
+
+/// <summary>
+/// Real media made by ffmpeg once per test run, in the formats YouTube serves: a muxed 360p MP4,
+/// H.264 video-only at 720p and 1080p, VP9 at 480p (where no H.264 exists), AAC in M4A and Opus in WebM.
+/// </summary>
+public sealed class TestMedia : IAsyncLifetime
+{
+    public const double DurationSeconds = 3;
+    private readonly string _folder = Directory.CreateTempSubdirectory("ytd-media-").FullName;
+
+    public MediaFile Muxed360 { get; private set; } = null!;
+    public MediaFile Video720 { get; private set; } = null!;
+    public MediaFile Video1080 { get; private set; } = null!;
+    public MediaFile Vp9At480 { get; private set; } = null!;
+    public MediaFile AacAudio { get; private set; } = null!;
+    public MediaFile OpusAudio { get; private set; } = null!;
+
+    public IReadOnlyList<MediaFile> All => [Muxed360, Video720, Video1080, Vp9At480, AacAudio, OpusAudio];
+
+    public async ValueTask InitializeAsync()
+    {
+        var duration = DurationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string Video(int w, int h) => $"testsrc=size={w}x{h}:rate=30:duration={duration}";
+        var tone = $"sine=frequency=440:sample_rate=48000:duration={duration}";
+        string[] h264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "30"];
+
+        // Tasks run one after another on purpose: these machines have two cores.
+        Muxed360 = await MakeAsync("muxed360.mp4", 18, "video/mp4; codecs=\"avc1.42001E, mp4a.40.2\"", 640, 360, 30, 500_000,
+            ["-f", "lavfi", "-i", Video(640, 360), "-f", "lavfi", "-i", tone, .. h264, "-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart"]);
+        Video720 = await MakeAsync("video720.mp4", 136, "video/mp4; codecs=\"avc1.4d401f\"", 1280, 720, 30, 1_500_000,
+            ["-f", "lavfi", "-i", Video(1280, 720), .. h264, "-movflags", "+faststart"]);
+        Video1080 = await MakeAsync("video1080.mp4", 137, "video/mp4; codecs=\"avc1.640028\"", 1920, 1080, 30, 3_000_000,
+            ["-f", "lavfi", "-i", Video(1920, 1080), .. h264, "-movflags", "+faststart"]);
+        Vp9At480 = await MakeAsync("video480.webm", 244, "video/webm; codecs=\"vp9\"", 854, 480, 30, 700_000,
+            ["-f", "lavfi", "-i", Video(854, 480), "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k", "-g", "30"]);
+        // Left with its index at the end, as some M4A files are: ffmpeg must seek, through our feed, to read it.
+        AacAudio = await MakeAsync("audio.m4a", 140, "audio/mp4; codecs=\"mp4a.40.2\"", null, null, null, 130_000,
+            ["-f", "lavfi", "-i", tone, "-c:a", "aac", "-b:a", "128k"]);
+        OpusAudio = await MakeAsync("audio.webm", 251, "audio/webm; codecs=\"opus\"", null, null, null, 140_000,
+            ["-f", "lavfi", "-i", tone, "-c:a", "libopus", "-b:a", "96k"]);
+    }
+
+    private async Task<MediaFile> MakeAsync(
+        string name, int itag, string mimeType, int? width, int? height, int? fps, long bitrate, string[] arguments)
+    {
+        var path = System.IO.Path.Combine(_folder, name);
+        var result = await Cli.Wrap("ffmpeg")
+            .WithArguments(["-y", "-hide_banner", "-loglevel", "error", .. arguments, path])
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync();
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"ffmpeg could not make {name}: {result.StandardError}");
+        return new MediaFile(name, itag, mimeType, width, height, fps, bitrate, path);
+    }
+
+    public MediaFile ByName(string name) => All.Single(m => m.Name == name);
+
+    public ValueTask DisposeAsync()
+    {
+        Directory.Delete(_folder, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+}
