@@ -34,6 +34,10 @@ internal static class JsonElementExtensions
             _ => null,
         };
 
+    /// <summary>A duration in seconds, zero when missing; clamped to a century so hostile values cannot overflow.</summary>
+    public static TimeSpan GetSecondsOrZero(this JsonElement element, string name) =>
+        TimeSpan.FromSeconds(Math.Clamp(element.GetInt64OrNull(name) ?? 0, 0, 100L * 365 * 24 * 3600));
+
     /// <summary>InnerTube's text objects come as <c>{simpleText}</c> or <c>{runs:[{text}]}</c>.</summary>
     public static string? GetText(this JsonElement element)
     {

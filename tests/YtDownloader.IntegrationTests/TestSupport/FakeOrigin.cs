@@ -12,7 +12,20 @@ using YtDownloader.Tests.TestSupport;
 namespace YtDownloader.IntegrationTests.TestSupport;
 
 /// <summary>How the fake YouTube answers for one video.</summary>
-public enum YoutubeBehaviour { Playable, Private, BotCheck, Live }
+public enum YoutubeBehaviour
+{
+    Playable,
+    Private,
+    BotCheck,
+    Live,
+
+    /// <summary>
+    /// The direct-URL client gets only SABR formats (no URL, no cipher); the TV client gets signatureCipher
+    /// formats whose s and n are recorded inputs of the 2025 player, and media is refused unless both were
+    /// deciphered to that player's known answers.
+    /// </summary>
+    CipherOnly,
+}
 
 /// <summary>
 /// YouTube and Invidious as the service sees them, on 127.0.0.1: <c>/youtubei/v1/player</c> and
@@ -22,6 +35,9 @@ public enum YoutubeBehaviour { Playable, Private, BotCheck, Live }
 public sealed class FakeOrigin : IAsyncLifetime
 {
     public const string PlayableVideo = "aaaaaaaaaaa";
+    private const string CipherCase = "2025-02_relatedmix-tvhtml5-cipher_K4DyBUG242c";
+    private static readonly JsonNode CipherAnswer = JsonNode.Parse(File.ReadAllText(Fixtures.Path(CipherCase, "decipher-reference.json")))!
+        ["computed_reference"]!["entries"]!.AsArray().First(e => e?["s"] is not null)!;
 
     private readonly TestMedia _media;
     private readonly WebApplication _app;
@@ -42,6 +58,11 @@ public sealed class FakeOrigin : IAsyncLifetime
         _app.MapPost("/youtubei/v1/player", PlayerAsync);
         _app.MapGet("/api/v1/videos/{id}", InvidiousVideo);
         _app.MapGet("/media/{name}", MediaAsync);
+        _app.MapGet("/iframe_api", () => Results.Text(File.ReadAllText(Fixtures.Path(CipherCase, "iframe_api.js")), "text/javascript"));
+        _app.MapGet($"/s/player/{{version}}/player_ias.vflset/en_US/base.js", (string version) =>
+            File.Exists(Fixtures.Path(CipherCase, $"base-{version}.js"))
+                ? Results.Text(File.ReadAllText(Fixtures.Path(CipherCase, $"base-{version}.js")), "text/javascript")
+                : Results.NotFound());
     }
 
     public Uri BaseUrl { get; private set; } = null!;
@@ -71,12 +92,14 @@ public sealed class FakeOrigin : IAsyncLifetime
     {
         var body = await JsonNode.ParseAsync(request.Body);
         var id = body?["videoId"]?.GetValue<string>() ?? "";
+        var client = body?["context"]?["client"]?["clientName"]?.GetValue<string>();
         return Youtube.GetValueOrDefault(id) switch
         {
             _ when !Youtube.ContainsKey(id) => Json(Recorded("2022-08_notavailable_INVALID_ID_", "player-WEB.json")),
             YoutubeBehaviour.Private => Json(Recorded("2026-07_notavailable-privatecontent", "reel-ANDROID.json")["playerResponse"]!),
             YoutubeBehaviour.BotCheck => Json(BotCheck()),
             YoutubeBehaviour.Live => Json(Recorded("2026-07_livestream_X4VbdwhkE10", "player-VISIONOS.json")),
+            YoutubeBehaviour.CipherOnly => Json(CipheredPlayerResponse(id, client)),
             _ => Json(PlayablePlayerResponse(id)),
         };
     }
@@ -94,6 +117,21 @@ public sealed class FakeOrigin : IAsyncLifetime
         streaming["formats"] = new JsonArray(YoutubeFormat(_media.Muxed360, recorded));
         streaming["adaptiveFormats"] = new JsonArray(
             _media.All.Where(m => m != _media.Muxed360).Select(m => YoutubeFormat(m, recorded)).ToArray());
+        return response;
+    }
+
+    private JsonNode CipheredPlayerResponse(string id, string? client)
+    {
+        var response = PlayablePlayerResponse(id);
+        var streaming = response["streamingData"]!;
+        foreach (var format in streaming["formats"]!.AsArray().Concat(streaming["adaptiveFormats"]!.AsArray()))
+        {
+            var entry = format!.AsObject();
+            var url = entry["url"]!.GetValue<string>() + $"&checkcipher=1&n={Uri.EscapeDataString(CipherAnswer["n"]!.GetValue<string>())}";
+            entry.Remove("url");
+            if (client == "TVHTML5")
+                entry["signatureCipher"] = $"s={Uri.EscapeDataString(CipherAnswer["s"]!.GetValue<string>())}&sp=sig&url={Uri.EscapeDataString(url)}";
+        }
         return response;
     }
 
@@ -169,6 +207,14 @@ public sealed class FakeOrigin : IAsyncLifetime
         if (media is null)
         {
             context.Response.StatusCode = 404;
+            return;
+        }
+        var query = context.Request.Query;
+        if (query["checkcipher"] == "1"
+            && (query["sig"] != CipherAnswer["expected_sig"]!.GetValue<string>() || query["n"] != CipherAnswer["expected_n"]!.GetValue<string>()))
+        {
+            // What googlevideo does with a wrong signature.
+            context.Response.StatusCode = 403;
             return;
         }
         var length = media.Length;

@@ -39,7 +39,7 @@ internal static class InvidiousResponse
             requested,
             root.GetStringOrNull("title") ?? throw new SourceFailedException("The instance's answer has no title."),
             root.GetStringOrNull("author") ?? "",
-            TimeSpan.FromSeconds(root.GetInt64OrNull("lengthSeconds") ?? 0),
+            root.GetSecondsOrZero("lengthSeconds"),
             ParseThumbnails(root, instance),
             formats,
             sourceName);
@@ -50,7 +50,7 @@ internal static class InvidiousResponse
         {
             _ when error.Contains("private", StringComparison.OrdinalIgnoreCase) => new VideoUnavailableException(
                 UnavailableReason.Private, "This video is private: only its owner and the people they chose can watch it."),
-            _ when error.Contains("age", StringComparison.OrdinalIgnoreCase) => new VideoUnavailableException(
+            _ when error.Contains("confirm your age", StringComparison.OrdinalIgnoreCase) || error.Contains("age-restricted", StringComparison.OrdinalIgnoreCase) => new VideoUnavailableException(
                 UnavailableReason.AgeRestricted, $"This video is age-restricted (the instance says: \u201c{error}\u201d)."),
             _ when error.Contains("bot", StringComparison.OrdinalIgnoreCase) => new SourceFailedException(
                 $"The instance was refused by YouTube (it says: \u201c{error}\u201d)."),
@@ -59,7 +59,7 @@ internal static class InvidiousResponse
 
     private static MediaFormat? ParseFormat(JsonElement item, Uri instance)
     {
-        if (item.GetStringOrNull("url") is not { } url || !Uri.TryCreate(instance, url, out var absolute))
+        if (item.GetStringOrNull("url") is not { Length: > 0 } url || !Uri.TryCreate(instance, url, out var absolute))
             return null;
         var mimeType = item.GetStringOrNull("type") ?? "";
         var (container, videoCodec, audioCodec) = MediaFormat.ParseMimeType(mimeType);

@@ -72,13 +72,14 @@ internal sealed class PlayerResponse
 
         return new PlayerResponse
         {
-            Title = videoDetails.GetStringOrNull("title") ?? throw new SourceFailedException("YouTube's answer has no video title."),
+            // The TV client leaves the title and author out of its answers.
+            Title = videoDetails.GetStringOrNull("title") ?? $"YouTube video {requested.Value}",
             Author = videoDetails.GetStringOrNull("author") ?? "",
-            Duration = TimeSpan.FromSeconds(videoDetails.GetInt64OrNull("lengthSeconds") ?? 0),
+            Duration = videoDetails.GetSecondsOrZero("lengthSeconds"),
             Thumbnails = ParseThumbnails(videoDetails),
             Formats = formats,
             SabrOnlyFormatCount = sabrOnly,
-            ExpiresIn = streaming?.GetInt64OrNull("expiresInSeconds") is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            ExpiresIn = streaming is { } data && data.GetSecondsOrZero("expiresInSeconds") is { Ticks: > 0 } expiresIn ? expiresIn : null,
         };
     }
 
@@ -100,13 +101,16 @@ internal sealed class PlayerResponse
             case "LIVE_STREAM_OFFLINE":
                 throw new VideoUnavailableException(UnavailableReason.Upcoming,
                     $"This live stream is offline{Quoted(reason)}. Downloading live streams is not supported yet.");
-            case "LOGIN_REQUIRED" when Mentions(reason, "age"):
+            case "LOGIN_REQUIRED" when Mentions(reason, "confirm your age") || Mentions(reason, "age-restricted") || Mentions(reason, "inappropriate"):
                 throw new VideoUnavailableException(UnavailableReason.AgeRestricted,
                     $"This video is age-restricted{Quoted(reason)}: YouTube requires a signed-in account, which this service does not use.");
             case "LOGIN_REQUIRED" when Mentions(reason, "bot"):
                 throw new VideoUnavailableException(UnavailableReason.BotCheck,
                     $"YouTube asked to sign in to confirm this is not a bot{Quoted(reason)}. It does this to some server addresses: try again later, or configure an Invidious instance as a backup.");
             case "LOGIN_REQUIRED" when Mentions(reason, "private"):
+                throw new VideoUnavailableException(UnavailableReason.Private,
+                    "This video is private: only its owner and the people they chose can watch it.");
+            case "UNPLAYABLE" or "ERROR" when Mentions(reason, "private video"):
                 throw new VideoUnavailableException(UnavailableReason.Private,
                     "This video is private: only its owner and the people they chose can watch it.");
             case "LOGIN_REQUIRED":
