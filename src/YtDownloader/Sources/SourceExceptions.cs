@@ -17,6 +17,13 @@ public sealed class VideoUnavailableException(UnavailableReason reason, string m
     : YtDownloaderException(message)
 {
     public UnavailableReason Reason { get; } = reason;
+
+    /// <summary>
+    /// The most telling verdict among failures, if any says the video cannot be played: "private" or "live"
+    /// says more than a generic "unavailable", which some clients answer for any video.
+    /// </summary>
+    public static VideoUnavailableException? MostTelling(IEnumerable<Exception> failures) =>
+        failures.OfType<VideoUnavailableException>().OrderBy(e => e.Reason == UnavailableReason.Unavailable ? 1 : 0).FirstOrDefault();
 }
 
 /// <summary>A source could not be reached or answered something that is not a usable response.</summary>
@@ -31,12 +38,6 @@ public sealed class AllSourcesFailedException(IReadOnlyList<(string Source, YtDo
 {
     public IReadOnlyList<(string Source, YtDownloaderException Error)> Failures { get; } = failures;
 
-    /// <summary>
-    /// The most telling verdict of a source that says the video itself cannot be played, if any did:
-    /// "private" or "live" says more than a generic "unavailable", which some clients answer for any video.
-    /// </summary>
-    public VideoUnavailableException? Unavailable =>
-        Failures.Select(f => f.Error).OfType<VideoUnavailableException>()
-            .OrderBy(e => e.Reason == UnavailableReason.Unavailable ? 1 : 0)
-            .FirstOrDefault();
+    /// <summary>The most telling verdict of a source that says the video itself cannot be played, if any did.</summary>
+    public VideoUnavailableException? Unavailable => VideoUnavailableException.MostTelling(Failures.Select(f => f.Error));
 }

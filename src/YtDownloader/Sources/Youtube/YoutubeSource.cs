@@ -31,8 +31,7 @@ internal sealed class YoutubeSource(
         }
 
         // Prefer a verdict about the video to a complaint about one client's answer.
-        throw failures.OfType<VideoUnavailableException>().OrderBy(e => e.Reason == UnavailableReason.Unavailable ? 1 : 0).FirstOrDefault()
-            ?? failures[^1];
+        throw VideoUnavailableException.MostTelling(failures) ?? failures[^1];
     }
 
     private async Task<VideoInfo> GetVideoAsAsync(VideoId id, InnerTubeClientProfile client, CancellationToken cancellationToken)

@@ -87,8 +87,9 @@ internal static partial class PlayerScriptPreparer
 
     /// <summary>
     /// The statements of the wrapper we leave out: the player's own <c>window</c> (it must resolve to our stand-in
-    /// whether or not the wrapper runs in strict mode), and the top-level calls and <c>new</c>s that start the player
-    /// (they touch the DOM, storage and timers; the functions we need are only defined, never called, up there).
+    /// whether or not the wrapper runs in strict mode), and the top-level calls and <c>new</c>s, which start the player
+    /// and touch the DOM, storage and timers. Measured on players from 2021 to 2026: what the URL builder needs is
+    /// all set up by declarations and assignments.
     /// </summary>
     private static bool MustNotRun(Statement statement) => statement switch
     {
