@@ -110,9 +110,7 @@ public sealed class FaultSpecs(ServiceFixture fixture) : IClassFixture<ServiceFi
     {
         const string id = "s3downs3dow";
         fixture.Origin.Youtube[id] = YoutubeBehaviour.Playable;
-        var settings = ServiceFactory.S3Settings(fixture.Origin, fixture.S3);
-        settings["Storage:S3:ServiceUrl"] = "http://127.0.0.1:9";
-        await using var service = ServiceFactory.Start(settings);
+        await using var service = StartServiceWith("Storage:S3:ServiceUrl", "http://127.0.0.1:9");
         using var http = service.CreateClient();
 
         var (status, body, _) = await http.UploadAsync(new { url = id, quality = "1280x720" });
@@ -129,9 +127,7 @@ public sealed class FaultSpecs(ServiceFixture fixture) : IClassFixture<ServiceFi
     {
         const string id = "failsforgoo";
         fixture.Origin.Youtube[id] = YoutubeBehaviour.Playable;
-        var settings = ServiceFactory.S3Settings(fixture.Origin, fixture.S3);
-        settings["Pipeline:MaxRetries"] = "0";
-        await using var service = ServiceFactory.Start(settings);
+        await using var service = StartServiceWith("Pipeline:MaxRetries", "0");
         using var http = service.CreateClient();
         fixture.Origin.DropConnectionOnceAt(fixture.Media.Muxed360.Name, fixture.Media.Muxed360.Length / 2);
 
@@ -141,5 +137,13 @@ public sealed class FaultSpecs(ServiceFixture fixture) : IClassFixture<ServiceFi
         body.Text("detail").ShouldContain("byte");
         (await fixture.S3.ListObjectsAsync()).ShouldNotContain(o => o.Key.Contains(id));
         (await fixture.S3.ListOpenUploadsAsync()).ShouldBeEmpty();
+    }
+
+    /// <summary>A second service, configured like the fixture's but for one setting.</summary>
+    private ServiceFactory StartServiceWith(string key, string value)
+    {
+        var settings = ServiceFactory.S3Settings(fixture.Origin, fixture.S3);
+        settings[key] = value;
+        return ServiceFactory.Start(settings);
     }
 }
