@@ -76,6 +76,8 @@ public static class Extensions
             ];
             return ActivatorUtilities.CreateInstance<SourceChain>(sp, chain);
         });
+        // Thumbnails are media, not API calls: the media client, without the API clients' replays.
+        services.AddSingleton(sp => new ThumbnailFetcher(sp.GetRequiredService<SourceChain>(), sp.CreateClient(MediaFetcher.HttpClientName)));
     }
 
     private static void AddPipeline(this IServiceCollection services)

@@ -7,8 +7,8 @@ builder.AddYtDownloader();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UsePage();
 
-app.MapPageApi();
 app.MapVideoApi();
 app.MapUploadApi();
 app.MapFilesApi();

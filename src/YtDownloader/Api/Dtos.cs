@@ -2,13 +2,17 @@ using System.Text.Json.Serialization;
 
 namespace YtDownloader.Api;
 
-/// <summary>The original <c>/api/video</c> shape (<c>title, formats, duration, thumbnail</c>) plus what a user needs to choose.</summary>
+/// <summary>
+/// The original <c>/api/video</c> shape (<c>title, formats, duration, thumbnail</c>) plus what a user needs to choose;
+/// <c>thumbnailProxy</c> is the same image served by this server.
+/// </summary>
 public sealed record VideoResponse(
     string VideoId,
     string Title,
     string Author,
     double Duration,
     string? Thumbnail,
+    string? ThumbnailProxy,
     IReadOnlyList<FormatResponse> Formats,
     string Source);
 

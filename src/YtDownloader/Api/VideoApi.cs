@@ -12,6 +12,9 @@ public static class VideoApi
         app.MapGet("/api/video", GetVideoAsync)
             .WithName("GetVideo")
             .WithSummary("A video's metadata and qualities: one per resolution, or every format with all=true.");
+        app.MapGet("/api/video/{id}/thumbnail", GetThumbnailAsync)
+            .WithName("GetVideoThumbnail")
+            .WithSummary("The video's thumbnail, fetched by the server so that the page never talks to a third party.");
         return app;
     }
 
@@ -27,8 +30,21 @@ public static class VideoApi
                 f.Bitrate, f.HasAudio, NeedsMerge: !f.HasAudio))
             .ToList();
         return TypedResults.Ok(new VideoResponse(
-            video.Id.Value, video.Title, video.Author, video.Duration.TotalSeconds, video.BestThumbnail?.Url, formats, video.SourceName));
+            video.Id.Value, video.Title, video.Author, video.Duration.TotalSeconds, video.BestThumbnail?.Url,
+            video.Thumbnails.Count > 0 ? ThumbnailPath(video.Id) : null, formats, video.SourceName));
     }
+
+    public static async Task<Results<FileContentHttpResult, NotFound>> GetThumbnailAsync(
+        string id, ThumbnailFetcher thumbnails, HttpContext context, CancellationToken cancellationToken)
+    {
+        var image = await thumbnails.GetAsync(ParseVideoUrl(id), cancellationToken);
+        if (image is null)
+            return TypedResults.NotFound();
+        context.Response.Headers.CacheControl = "private, max-age=3600";
+        return TypedResults.File(image.Content, image.ContentType);
+    }
+
+    private static string ThumbnailPath(VideoId id) => $"/api/video/{id}/thumbnail";
 
     /// <summary>Turns user input into a video ID before anything is fetched; anything else is a 400 with the reason.</summary>
     internal static VideoId ParseVideoUrl(string? url)

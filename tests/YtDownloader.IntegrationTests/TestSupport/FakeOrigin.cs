@@ -58,6 +58,8 @@ public sealed class FakeOrigin : IAsyncLifetime
         _app.MapPost("/youtubei/v1/player", PlayerAsync);
         _app.MapGet("/api/v1/videos/{id}", InvidiousVideo);
         _app.MapGet("/media/{name}", MediaAsync);
+        // i.ytimg.com's thumbnail paths, which the service sends here once the origin is configured.
+        _app.MapGet("/vi/{id}/{file}", () => Results.File(_media.Thumbnail, "image/jpeg"));
         _app.MapGet("/iframe_api", () => Results.Text(File.ReadAllText(Fixtures.Path(CipherCase, "iframe_api.js")), "text/javascript"));
         _app.MapGet($"/s/player/{{version}}/player_ias.vflset/en_US/base.js", (string version) =>
             File.Exists(Fixtures.Path(CipherCase, $"base-{version}.js"))

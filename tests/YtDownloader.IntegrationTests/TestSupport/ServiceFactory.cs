@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace YtDownloader.IntegrationTests.TestSupport;
@@ -16,6 +19,9 @@ public sealed class ServiceFactory(IReadOnlyDictionary<string, string?> settings
         factory.StartServer();
         return factory;
     }
+
+    /// <summary>The address Kestrel listens on, e.g. <c>http://127.0.0.1:41234</c>, for clients other than HttpClient (a browser).</summary>
+    public string ServerUrl => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

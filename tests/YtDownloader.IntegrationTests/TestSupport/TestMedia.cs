@@ -26,6 +26,9 @@ public sealed class TestMedia : IAsyncLifetime
     public MediaFile AacAudio { get; private set; } = null!;
     public MediaFile OpusAudio { get; private set; } = null!;
 
+    /// <summary>A JPEG in the size of YouTube's hqdefault thumbnail.</summary>
+    public string Thumbnail { get; private set; } = null!;
+
     public IReadOnlyList<MediaFile> All => [Muxed360, Video720, Video1080, Vp9At480, AacAudio, OpusAudio];
 
     public async ValueTask InitializeAsync()
@@ -49,6 +52,8 @@ public sealed class TestMedia : IAsyncLifetime
             ["-f", "lavfi", "-i", tone, "-c:a", "aac", "-b:a", "128k"]);
         OpusAudio = await MakeAsync("audio.webm", 251, "audio/webm; codecs=\"opus\"", null, null, null, 140_000,
             ["-f", "lavfi", "-i", tone, "-c:a", "libopus", "-b:a", "96k"]);
+        Thumbnail = (await MakeAsync("thumbnail.jpg", 0, "image/jpeg", 480, 360, null, 0,
+            ["-f", "lavfi", "-i", "testsrc=size=480x360", "-frames:v", "1"])).Path;
     }
 
     private async Task<MediaFile> MakeAsync(

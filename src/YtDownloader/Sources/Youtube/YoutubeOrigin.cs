@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace YtDownloader.Sources.Youtube;
 
-/// <summary>Sends every request for a YouTube-owned host to the configured origin, keeping its path and query.</summary>
+/// <summary>Where YouTube is: youtube.com itself, or a configured stand-in (a mirror, the tests' local YouTube).</summary>
 internal sealed class YoutubeOrigin(IOptions<YoutubeOptions> options)
 {
     private static readonly string[] YoutubeHosts = ["youtube.com", "youtubei.googleapis.com", "ytimg.com", "youtube-nocookie.com"];
@@ -11,11 +11,12 @@ internal sealed class YoutubeOrigin(IOptions<YoutubeOptions> options)
 
     public Uri Resolve(string pathAndQuery) => new(Origin, pathAndQuery);
 
-    /// <summary>Rewrites a URL on a YouTube host to the origin; any other URL is returned as it is.</summary>
-    public Uri Rewrite(Uri url)
-    {
-        var isYoutubeHost = YoutubeHosts.Any(h =>
-            url.Host.Equals(h, StringComparison.OrdinalIgnoreCase) || url.Host.EndsWith("." + h, StringComparison.OrdinalIgnoreCase));
-        return isYoutubeHost ? Resolve(url.PathAndQuery) : url;
-    }
+    /// <summary>
+    /// With a stand-in origin, a URL on one of YouTube's own hosts (a thumbnail on i.ytimg.com) goes to the
+    /// stand-in, keeping its path and query; on youtube.com itself, or for any other host, it stays as it is.
+    /// </summary>
+    public Uri Rewrite(Uri url) => IsYoutubeHost(url) && !IsYoutubeHost(Origin) ? Resolve(url.PathAndQuery) : url;
+
+    private static bool IsYoutubeHost(Uri url) => YoutubeHosts.Any(h =>
+        url.Host.Equals(h, StringComparison.OrdinalIgnoreCase) || url.Host.EndsWith("." + h, StringComparison.OrdinalIgnoreCase));
 }

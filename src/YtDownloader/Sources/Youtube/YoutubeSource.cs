@@ -9,7 +9,7 @@ namespace YtDownloader.Sources.Youtube;
 /// answer needs the player JavaScript. Every answer is handled by its shape, whichever client was asked.
 /// </summary>
 internal sealed class YoutubeSource(
-    InnerTubeClient innerTube, PlayerScriptCache playerScripts, TimeProvider time, ILogger<YoutubeSource> logger)
+    InnerTubeClient innerTube, PlayerScriptCache playerScripts, YoutubeOrigin origin, TimeProvider time, ILogger<YoutubeSource> logger)
     : IVideoSource
 {
     public string Name => "YouTube";
@@ -52,7 +52,7 @@ internal sealed class YoutubeSource(
             throw new SourceFailedException($"YouTube's {client.Name} client offered no downloadable stream for this video.");
 
         return new VideoInfo(
-            id, response.Title, response.Author, response.Duration, response.Thumbnails, formats, Name,
+            id, response.Title, response.Author, response.Duration, response.Thumbnails.Select(OnOrigin).ToList(), formats, Name,
             response.ExpiresIn is { } expiresIn ? time.GetUtcNow() + expiresIn : null);
     }
 
@@ -75,6 +75,9 @@ internal sealed class YoutubeSource(
         }
         return resolved;
     }
+
+    private Thumbnail OnOrigin(Thumbnail thumbnail) =>
+        Uri.TryCreate(thumbnail.Url, UriKind.Absolute, out var url) ? thumbnail with { Url = origin.Rewrite(url).ToString() } : thumbnail;
 
     private static string Locate(StreamLocator locator) => locator switch
     {

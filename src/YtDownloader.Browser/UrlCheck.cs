@@ -1,0 +1,18 @@
+using System.Runtime.InteropServices.JavaScript;
+using System.Runtime.Versioning;
+using YtDownloader.Urls;
+
+namespace YtDownloader.Browser;
+
+/// <summary>The URL library's verdict, as the page's JavaScript calls it.</summary>
+[SupportedOSPlatform("browser")]
+public static partial class UrlCheck
+{
+    /// <summary>The video ID of a YouTube link or bare ID, or <see langword="null"/> when the input is rejected.</summary>
+    [JSExport]
+    public static string? VideoIdOf(string? input) => VideoId.TryParse(input)?.Value;
+
+    /// <summary>Why the input is not a single YouTube video, or <see langword="null"/> when it is one.</summary>
+    [JSExport]
+    public static string? RejectionOf(string? input) => VideoId.Inspect(input).Error;
+}

@@ -1,0 +1,404 @@
+import { checkLink, ready as checkerReady } from './url-check.js';
+import { api, ApiError, objectUrl, onKeyNeeded, readEvents } from './api.js';
+
+const $ = (id) => document.getElementById(id);
+const linkInput = $('link');
+const detailsButton = $('details-button');
+const linkStatus = $('link-status');
+const jobsList = $('jobs');
+const terminal = new Set(['done', 'failed', 'cancelled']);
+
+let shownVideo = null;      // the video whose details are on screen: { url, id, title }
+let detailsRequest = null;  // aborts a details fetch that a newer link replaced
+let autoFetchTimer = 0;
+let nextJobsCursor = null;
+
+// ---- The link: checked in the browser as the user types ----
+
+checkerReady.then((loaded) => {
+  if (!loaded) $('checker-status').textContent = 'The in-browser link check could not load; the server checks links instead.';
+  onLinkChanged();
+});
+
+linkInput.addEventListener('input', onLinkChanged);
+
+function onLinkChanged() {
+  const text = linkInput.value.trim();
+  clearTimeout(autoFetchTimer);
+  if (text === '') {
+    showLinkStatus('', '');
+    detailsButton.disabled = true;
+    return;
+  }
+  const verdict = checkLink(text);
+  if (verdict === null) {
+    // Not loaded (yet): the server will say what is wrong, if anything.
+    showLinkStatus('', '');
+    detailsButton.disabled = false;
+    return;
+  }
+  if (verdict.id) {
+    showLinkStatus(`Video ID ${verdict.id}`, 'valid');
+    detailsButton.disabled = false;
+    if (shownVideo?.id !== verdict.id) autoFetchTimer = setTimeout(() => showDetails(text), 300);
+  } else {
+    showLinkStatus(verdict.reason, 'invalid');
+    detailsButton.disabled = true;
+  }
+}
+
+function showLinkStatus(text, state) {
+  linkStatus.textContent = text;
+  linkStatus.className = `status ${state}`;
+  linkInput.setAttribute('aria-invalid', state === 'invalid' ? 'true' : 'false');
+}
+
+$('link-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  clearTimeout(autoFetchTimer);
+  const text = linkInput.value.trim();
+  if (text !== '') showDetails(text);
+});
+
+// ---- Details and qualities ----
+
+async function showDetails(url) {
+  detailsRequest?.abort();
+  const request = detailsRequest = new AbortController();
+  const detailsError = $('details-error');
+  detailsError.hidden = true;
+  detailsButton.disabled = true;
+  detailsButton.textContent = 'Loading…';
+  try {
+    const video = await api('GET', `/api/video?url=${encodeURIComponent(url)}`, undefined, request.signal);
+    renderDetails(url, video);
+  } catch (error) {
+    if (request.signal.aborted) return;
+    $('details').hidden = true;
+    shownVideo = null;
+    detailsError.textContent = error.message;
+    detailsError.hidden = false;
+  } finally {
+    if (detailsRequest === request) {
+      detailsButton.disabled = false;
+      detailsButton.textContent = 'Get details';
+    }
+  }
+}
+
+function renderDetails(url, video) {
+  shownVideo = { url, id: video.videoId, title: video.title };
+  $('video-title').textContent = video.title;
+  $('video-meta').textContent = [video.author, formatDuration(video.duration), `from ${video.source}`]
+    .filter(Boolean).join(' · ');
+  showThumbnail(video);
+
+  const qualities = $('qualities');
+  qualities.replaceChildren();
+  const preferred = preferredFormat(video.formats);
+  for (const [index, format] of video.formats.entries()) {
+    const id = `quality-${index}`;
+    const label = document.createElement('label');
+    label.className = 'quality';
+    label.htmlFor = id;
+    const radio = document.createElement('input');
+    Object.assign(radio, { type: 'radio', name: 'quality', id, value: format.quality, checked: format === preferred });
+    const resolution = document.createElement('span');
+    resolution.className = 'resolution';
+    resolution.textContent = heightLabel(format.quality);
+    const facts = document.createElement('span');
+    facts.className = 'facts';
+    facts.textContent = describeFormat(format);
+    label.append(radio, resolution, facts);
+    qualities.append(label);
+  }
+  $('upload-button').disabled = video.formats.length === 0;
+  $('details').hidden = false;
+}
+
+async function showThumbnail(video) {
+  const image = $('thumbnail');
+  image.hidden = true;
+  if (image.src.startsWith('blob:')) URL.revokeObjectURL(image.src);
+  if (!video.thumbnailProxy) return;
+  try {
+    image.src = await objectUrl(video.thumbnailProxy);
+    image.alt = `Thumbnail of ${video.title}`;
+    image.hidden = false;
+  } catch {
+    // A missing thumbnail costs nothing but the picture.
+  }
+}
+
+/** The best MP4 at or below 1080p, else the first listed. */
+function preferredFormat(formats) {
+  const candidates = formats.filter((f) => f.ext === 'mp4' && shortSide(f.quality) <= 1080);
+  return candidates.sort((a, b) => shortSide(b.quality) - shortSide(a.quality))[0] ?? formats[0];
+}
+
+function shortSide(quality) {
+  const [width, height] = quality.split('x').map(Number);
+  return Math.min(width, height);
+}
+
+function heightLabel(quality) { return `${shortSide(quality)}p`; }
+
+function describeFormat(format) {
+  const codecs = [codecName(format.vcodec), format.hasAudio ? codecName(format.acodec) : null].filter(Boolean);
+  return [
+    format.fps ? `${format.fps} fps` : null,
+    codecs.join(' + ') + (format.needsMerge ? ' + best audio' : ''),
+    format.filesize ? `≈ ${formatBytes(format.filesize)}` : 'size unknown',
+    format.needsMerge ? 'video and audio merged' : 'single file',
+  ].filter(Boolean).join(' · ');
+}
+
+function codecName(codec) {
+  if (!codec) return null;
+  const known = [['avc1', 'H.264'], ['vp09', 'VP9'], ['vp9', 'VP9'], ['av01', 'AV1'], ['mp4a', 'AAC'], ['opus', 'Opus']];
+  return known.find(([prefix]) => codec.toLowerCase().startsWith(prefix))?.[1] ?? codec;
+}
+
+// ---- Uploads: each one a job on the server, with live progress ----
+
+$('upload-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const choice = document.querySelector('input[name=quality]:checked');
+  if (!shownVideo || !choice) return;
+  const button = $('upload-button');
+  button.disabled = true;
+  try {
+    const job = await api('POST', '/api/jobs', { url: shownVideo.url, quality: choice.value });
+    renderJob(job, { prepend: true });
+    follow(job);
+  } catch (error) {
+    const detailsError = $('details-error');
+    detailsError.textContent = error.message;
+    detailsError.hidden = false;
+  } finally {
+    button.disabled = false;
+  }
+});
+
+const followed = new Set();
+
+/** Follows a job's event stream until it ends; reconnects if the connection drops while it runs. */
+async function follow(job) {
+  if (terminal.has(job.phase) || followed.has(job.id)) return;
+  followed.add(job.id);
+  try {
+    for (let attempt = 0; attempt < 30 && !terminal.has(job.phase); attempt++) {
+      try {
+        await readEvents(`/api/jobs/${encodeURIComponent(job.id)}/events`, (type, data) => {
+          if (type === 'job') { job = data; renderJob(job); }
+        });
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) return;
+      }
+      if (!terminal.has(job.phase)) await delay(Math.min(1000 * (attempt + 1), 5000));
+    }
+  } finally {
+    followed.delete(job.id);
+  }
+}
+
+function renderJob(job, { prepend = false } = {}) {
+  let row = document.getElementById(`job-${job.id}`);
+  if (!row) {
+    row = createJobRow(job);
+    if (prepend) jobsList.prepend(row); else jobsList.append(row);
+    $('jobs-empty').hidden = true;
+  }
+  row.className = `job ${job.phase}`;
+  row.dataset.phase = job.phase;
+  row.querySelector('.phase').textContent = describePhase(job);
+  setBar(row.querySelector('.download'), job.downloadedBytes, job.totalBytes, job.phase);
+  setBar(row.querySelector('.upload'), job.uploadedBytes, job.totalBytes, job.phase);
+  row.querySelector('.cancel').hidden = terminal.has(job.phase);
+  row.querySelector('.bars').hidden = job.phase === 'done' || job.phase === 'failed' || job.phase === 'cancelled';
+
+  const message = row.querySelector('.message');
+  message.hidden = job.phase !== 'failed';
+  message.textContent = job.phase === 'failed' ? job.error ?? 'The upload failed.' : '';
+
+  const links = row.querySelector('.links');
+  if (job.phase === 'done' && job.result && links.childElementCount === 0) links.append(...resultLinks(job));
+}
+
+function createJobRow(job) {
+  const row = document.createElement('li');
+  row.id = `job-${job.id}`;
+  row.setAttribute('aria-label', `Upload of ${job.title ?? job.videoId}`);
+
+  const title = document.createElement('div');
+  title.className = 'title';
+  title.textContent = `${job.title ?? job.videoId} · ${heightLabelOrText(job.quality)}`;
+
+  const phase = document.createElement('div');
+  phase.className = 'phase';
+  phase.setAttribute('role', 'status');
+
+  const bars = document.createElement('div');
+  bars.className = 'bars';
+  for (const [name, text] of [['download', 'Download'], ['upload', 'Upload']]) {
+    const id = `job-${job.id}-${name}`;
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = text;
+    const bar = document.createElement('progress');
+    bar.id = id;
+    bar.className = name;
+    bars.append(label, bar);
+  }
+
+  const message = document.createElement('p');
+  message.className = 'message';
+  message.setAttribute('role', 'alert');
+
+  const links = document.createElement('div');
+  links.className = 'links';
+
+  const cancel = document.createElement('button');
+  cancel.type = 'button';
+  cancel.className = 'small cancel';
+  cancel.textContent = 'Cancel';
+  cancel.setAttribute('aria-label', `Cancel the upload of ${job.title ?? job.videoId}`);
+  cancel.addEventListener('click', async () => {
+    cancel.disabled = true;
+    try {
+      renderJob(await api('DELETE', `/api/jobs/${encodeURIComponent(job.id)}`));
+    } catch (error) {
+      message.textContent = error.message;
+      message.hidden = false;
+    } finally {
+      cancel.disabled = false;
+    }
+  });
+
+  row.append(title, phase, bars, message, links, cancel);
+  return row;
+}
+
+function resultLinks(job) {
+  const result = job.result;
+  const objectLink = link(result.s3_url, 'Object link');
+  const downloadLink = link(result.downloadUrl, 'Download link');
+  const copy = document.createElement('button');
+  copy.type = 'button';
+  copy.className = 'small copy';
+  copy.textContent = 'Copy download link';
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(result.downloadUrl);
+      copy.textContent = 'Copied';
+    } catch {
+      copy.textContent = 'Copy failed: select the link instead';
+    }
+    setTimeout(() => { copy.textContent = 'Copy download link'; }, 2500);
+  });
+  const size = document.createElement('span');
+  size.className = 'quiet';
+  size.textContent = formatBytes(result.size) + (job.reused ? ' · already in the bucket' : '')
+    + (result.note ? ` · ${result.note}` : '');
+  return [objectLink, downloadLink, copy, size];
+}
+
+function link(href, text) {
+  const a = document.createElement('a');
+  a.href = href;
+  a.textContent = text;
+  a.rel = 'noreferrer';
+  a.target = '_blank';
+  return a;
+}
+
+function describePhase(job) {
+  const words = {
+    queued: 'Waiting for a free slot', resolving: 'Finding the streams', downloading: 'Downloading',
+    muxing: 'Downloading and merging', uploading: 'Uploading', done: 'Done', failed: 'Failed', cancelled: 'Cancelled',
+  };
+  const parts = [words[job.phase] ?? job.phase];
+  if (!terminal.has(job.phase)) {
+    if (job.totalBytes) parts.push(`${formatBytes(job.downloadedBytes)} of ${formatBytes(job.totalBytes)}`);
+    if (job.bytesPerSecond) parts.push(`${formatBytes(job.bytesPerSecond)}/s`);
+    if (job.etaSeconds != null) parts.push(`about ${formatDuration(job.etaSeconds)} left`);
+  }
+  return parts.join(' · ');
+}
+
+function setBar(bar, done, total, phase) {
+  if (phase === 'queued' || phase === 'resolving' || !total) {
+    bar.removeAttribute('value');
+    return;
+  }
+  bar.max = total;
+  bar.value = Math.min(done, total);
+}
+
+function heightLabelOrText(quality) { return /^\d+x\d+$/.test(quality) ? heightLabel(quality) : quality; }
+
+// ---- History: the jobs the server remembers, so a reload loses nothing ----
+
+async function loadJobs(cursor) {
+  try {
+    const page = await api('GET', `/api/jobs?limit=20${cursor ? `&before=${encodeURIComponent(cursor)}` : ''}`);
+    for (const job of page.jobs) {
+      renderJob(job);
+      follow(job);
+    }
+    nextJobsCursor = page.next;
+    $('more-jobs').hidden = !nextJobsCursor;
+  } catch (error) {
+    $('jobs-empty').textContent = `Could not load the uploads: ${error.message}`;
+  }
+}
+
+$('more-jobs').addEventListener('click', () => loadJobs(nextJobsCursor));
+
+// ---- The API key, asked for only if the server wants one ----
+
+onKeyNeeded((problem) => new Promise((resolve) => {
+  const dialog = $('key-dialog');
+  const input = $('api-key');
+  const error = $('key-error');
+  error.textContent = problem;
+  error.hidden = !problem;
+  input.value = '';
+  const finish = (key) => {
+    dialog.close();
+    $('key-form').removeEventListener('submit', submit);
+    $('key-cancel').removeEventListener('click', cancel);
+    resolve(key);
+  };
+  const submit = (event) => { event.preventDefault(); finish(input.value.trim() || null); };
+  const cancel = () => finish(null);
+  $('key-form').addEventListener('submit', submit);
+  $('key-cancel').addEventListener('click', cancel);
+  dialog.showModal();
+  input.focus();
+}));
+
+// ---- Formatting ----
+
+function formatBytes(bytes) {
+  if (bytes == null) return '?';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) { value /= 1000; unit++; }
+  return `${value.toFixed(value < 10 && unit > 0 ? 1 : 0)} ${units[unit]}`;
+}
+
+function formatDuration(seconds) {
+  if (seconds == null || !Number.isFinite(seconds)) return '';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
+}
+
+function delay(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
+
+loadJobs();
+onLinkChanged();

@@ -1,0 +1,28 @@
+// The link check: YtDownloader.Urls, the server's own C# URL library, compiled to WebAssembly.
+// It loads in the background; until it has loaded (or if it cannot), checkLink answers null and the
+// page leaves the check to the server.
+
+let exports = null;
+
+/** Starts loading the module; resolves true when it is ready, false when it could not load. */
+export const ready = load();
+
+async function load() {
+  try {
+    const { dotnet } = await import('./pkg/_framework/dotnet.js');
+    const runtime = await dotnet.create();
+    const assemblyExports = await runtime.getAssemblyExports(runtime.getConfig().mainAssemblyName);
+    exports = assemblyExports.YtDownloader.Browser.UrlCheck;
+    return true;
+  } catch (error) {
+    console.warn('The WebAssembly link check could not load; the server checks links instead.', error);
+    return false;
+  }
+}
+
+/** {id} for a YouTube video link or ID, {reason} for anything else, null while the module is not loaded. */
+export function checkLink(text) {
+  if (exports === null) return null;
+  const id = exports.VideoIdOf(text);
+  return id ? { id } : { reason: exports.RejectionOf(text) };
+}

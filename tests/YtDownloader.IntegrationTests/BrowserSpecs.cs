@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using Microsoft.Playwright;
+using YtDownloader.IntegrationTests.TestSupport;
+
+namespace YtDownloader.IntegrationTests;
+
+/// <summary>The page, in Debian's headless chromium, against the real service, the fake origin and the real S3 server.</summary>
+public sealed class BrowserSpecs(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private static readonly TimeSpan UploadTimeout = TimeSpan.FromSeconds(60);
+
+    private FakeOrigin Origin => fixture.Service.Origin;
+
+    private string NewVideo(string prefix)
+    {
+        var id = (prefix + Guid.NewGuid().ToString("N"))[..11];
+        Origin.Youtube[id] = YoutubeBehaviour.Playable;
+        return id;
+    }
+
+    /// <summary>Opens the page and records every request it makes to the API.</summary>
+    private async Task<(IPage Page, ConcurrentQueue<string> ApiRequests)> OpenAsync(ViewportSize? viewport = null)
+    {
+        var page = await fixture.OpenPageAsync(viewport);
+        var apiRequests = new ConcurrentQueue<string>();
+        page.Request += (_, request) =>
+        {
+            if (new Uri(request.Url).AbsolutePath.StartsWith("/api/", StringComparison.Ordinal))
+                apiRequests.Enqueue($"{request.Method} {new Uri(request.Url).PathAndQuery}");
+        };
+        await page.GotoAsync("/");
+        return (page, apiRequests);
+    }
+
+    private static async Task WaitForCheckerAsync(IPage page) =>
+        // The module has loaded once a link gets the browser's verdict.
+        await Assertions.Expect(page.Locator("#link-status")).Not.ToBeEmptyAsync(new() { Timeout = 15_000 });
+
+    [Fact]
+    public async Task An_invalid_link_shows_the_reason_at_once_and_sends_nothing_to_the_server()
+    {
+        var (page, apiRequests) = await OpenAsync();
+        var originRequests = Origin.Requests.Count;
+
+        await page.Locator("#link").FillAsync("https://vimeo.com/76979871");
+        await WaitForCheckerAsync(page);
+
+        var status = page.Locator("#link-status");
+        await Assertions.Expect(status).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("invalid"));
+        (await status.TextContentAsync()).ShouldNotBeNullOrWhiteSpace();
+        (await status.TextContentAsync())!.ShouldContain("YouTube", Case.Insensitive);
+        await Assertions.Expect(page.Locator("#details-button")).ToBeDisabledAsync();
+        await BrowserFixture.ScreenshotAsync(page, "1-invalid-link");
+
+        // Give a debounced request every chance to happen, then check none did.
+        await page.WaitForTimeoutAsync(800);
+        apiRequests.Where(r => r.StartsWith("GET /api/video", StringComparison.Ordinal)).ShouldBeEmpty();
+        Origin.Requests.Skip(originRequests).Where(r => r.Contains("/player", StringComparison.Ordinal)).ShouldBeEmpty();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_valid_link_shows_the_video_its_thumbnail_and_a_quality_for_each_resolution()
+    {
+        var video = NewVideo("d");
+        var (page, _) = await OpenAsync();
+
+        await page.Locator("#link").FillAsync($"https://youtu.be/{video}?si=shared");
+
+        await Assertions.Expect(page.Locator("#link-status")).ToHaveTextAsync($"Video ID {video}");
+        await Assertions.Expect(page.Locator("#details")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#video-title")).ToContainTextAsync($"Test video {video}");
+        var radios = page.Locator("input[name=quality]");
+        await Assertions.Expect(radios).ToHaveCountAsync(4);
+        (await radios.EvaluateAllAsync<string[]>("rs => rs.map(r => r.value)")).ShouldBe(["1920x1080", "1280x720", "854x480", "640x360"]);
+        // The best MP4 at or below 1080p is chosen for the user.
+        await Assertions.Expect(page.Locator("input[name=quality][value='1920x1080']")).ToBeCheckedAsync();
+        var hd = await page.Locator("label.quality", new() { Has = page.Locator("input[value='1280x720']") }).TextContentAsync();
+        hd.ShouldNotBeNull();
+        hd.ShouldContain("720p");
+        hd.ShouldContain("30 fps");
+        hd.ShouldContain("H.264");
+        hd.ShouldContain("merged");
+        hd.ShouldContain("KB");
+
+        // The thumbnail comes through our own server, never from a third party.
+        var thumbnail = page.Locator("#thumbnail");
+        await Assertions.Expect(thumbnail).ToBeVisibleAsync();
+        (await thumbnail.EvaluateAsync<int>("img => img.naturalWidth")).ShouldBe(480);
+        (await thumbnail.GetAttributeAsync("src")).ShouldStartWith("blob:");
+        await BrowserFixture.ScreenshotAsync(page, "2-details");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Choosing_720p_and_uploading_ends_with_the_link_and_the_object_in_the_bucket()
+    {
+        var video = NewVideo("u");
+        var (page, _) = await OpenAsync();
+        await page.Locator("#link").FillAsync($"https://www.youtube.com/watch?v={video}");
+        await Assertions.Expect(page.Locator("#details")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+
+        await page.Locator("input[name=quality][value='1280x720']").CheckAsync();
+        await page.Locator("#upload-button").ClickAsync();
+        var row = page.Locator(".job").First;
+        await BrowserFixture.ScreenshotAsync(page, "3-uploading");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-phase", "done", new() { Timeout = (float)UploadTimeout.TotalMilliseconds });
+        await BrowserFixture.ScreenshotAsync(page, "4-uploaded");
+
+        var objectLink = await row.Locator("a", new() { HasText = "Object link" }).GetAttributeAsync("href");
+        var downloadLink = await row.Locator("a", new() { HasText = "Download link" }).GetAttributeAsync("href");
+        objectLink.ShouldNotBeNull();
+        downloadLink.ShouldNotBeNull();
+        var stored = (await fixture.Service.S3.ListObjectsAsync()).Where(o => o.Key.Contains(video, StringComparison.Ordinal)).ShouldHaveSingleItem();
+        Uri.UnescapeDataString(objectLink).ShouldContain(stored.Key);
+
+        // The presigned link the page shows fetches the very object, and it is the 720p H.264 + AAC merge.
+        var folder = Directory.CreateTempSubdirectory("ytd-browser-").FullName;
+        try
+        {
+            var path = await fixture.Service.S3.DownloadAsync(stored.Key, folder);
+            var probe = await Ffprobe.ProbeAsync(path);
+            probe.Video.Width.ShouldBe(1280);
+            probe.Audio.CodecName.ShouldBe("aac");
+            using var http = new HttpClient();
+            (await http.GetByteArrayAsync(downloadLink)).Length.ShouldBe((int)new FileInfo(path).Length);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Two_uploads_started_one_after_the_other_run_at_once_and_both_finish()
+    {
+        var (first, second) = (NewVideo("a"), NewVideo("b"));
+        var (page, _) = await OpenAsync();
+
+        foreach (var video in new[] { first, second })
+        {
+            await page.Locator("#link").FillAsync($"https://youtu.be/{video}");
+            await Assertions.Expect(page.Locator("#video-title")).ToContainTextAsync(video, new() { Timeout = 15_000 });
+            await page.Locator("#upload-button").ClickAsync();
+            await Assertions.Expect(page.Locator(".job")).ToHaveCountAsync(video == first ? 1 : 2);
+        }
+        await BrowserFixture.ScreenshotAsync(page, "5-two-uploads");
+
+        await Assertions.Expect(page.Locator(".job[data-phase=done]")).ToHaveCountAsync(2, new() { Timeout = (float)UploadTimeout.TotalMilliseconds });
+        var keys = (await fixture.Service.S3.ListObjectsAsync()).Select(o => o.Key).ToList();
+        keys.ShouldContain(k => k.Contains(first, StringComparison.Ordinal));
+        keys.ShouldContain(k => k.Contains(second, StringComparison.Ordinal));
+        await BrowserFixture.ScreenshotAsync(page, "6-two-uploads-done");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Without_the_module_the_page_says_so_quietly_and_the_server_checks_links()
+    {
+        var page = await fixture.OpenPageAsync();
+        await page.RouteAsync("**/pkg/**", route => route.AbortAsync());
+        await page.GotoAsync("/");
+
+        await Assertions.Expect(page.Locator("#checker-status")).ToContainTextAsync("server checks links");
+        await page.Locator("#link").FillAsync("https://www.youtube.com/playlist?list=PL590L5WQmH8fJ54F369BLDSqIwcs-TCfs");
+        await Assertions.Expect(page.Locator("#details-button")).ToBeEnabledAsync();
+        await page.Locator("#details-button").ClickAsync();
+
+        var error = page.Locator("#details-error");
+        await Assertions.Expect(error).ToBeVisibleAsync();
+        (await error.TextContentAsync() ?? "").ShouldContain("Not a YouTube video link");
+
+        var video = NewVideo("s");
+        await page.Locator("#link").FillAsync(video);
+        await page.Locator("#link").PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#video-title")).ToContainTextAsync(video, new() { Timeout = 15_000 });
+        await BrowserFixture.ScreenshotAsync(page, "7-without-module");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_keyboard_alone_reaches_every_control_and_the_page_fits_a_phone()
+    {
+        var video = NewVideo("k");
+        var (page, _) = await OpenAsync(new ViewportSize { Width = 390, Height = 844 });
+
+        await page.Keyboard.PressAsync("Tab");
+        (await page.EvaluateAsync<string>("document.activeElement.id")).ShouldBe("link");
+        await page.Keyboard.TypeAsync(video);
+        await WaitForCheckerAsync(page);
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#details")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+
+        // Tab leaves the link form and lands on the chosen quality; arrows move the choice; Tab reaches the button.
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Tab");
+        (await page.EvaluateAsync<string>("document.activeElement.name")).ShouldBe("quality");
+        await page.Keyboard.PressAsync("ArrowDown");
+        (await page.EvaluateAsync<string>("document.activeElement.value")).ShouldBe("1280x720");
+        await page.Keyboard.PressAsync("Tab");
+        (await page.EvaluateAsync<string>("document.activeElement.id")).ShouldBe("upload-button");
+        (await page.EvaluateAsync<string>("getComputedStyle(document.activeElement).outlineStyle")).ShouldNotBe("none");
+
+        (await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth")).ShouldBeTrue();
+        (await page.TitleAsync()).ShouldBe("YtDownloader");
+        (await page.Locator("link[rel=icon]").GetAttributeAsync("href")).ShouldNotBeNull();
+        await BrowserFixture.ScreenshotAsync(page, "8-phone");
+        await page.Context.CloseAsync();
+    }
+}
