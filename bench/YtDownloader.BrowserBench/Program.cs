@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using CliWrap;
+using Microsoft.Playwright;
+
+// Publishes the server as a user deploys it, starts it as its own process on loopback, and loads its page in
+// Debian's headless chromium: cold (a new profile, empty cache) and cached (the same profile, reloaded).
+// Usage: dotnet run -c Release --project bench/YtDownloader.BrowserBench [-- --runs N]
+
+// Types a valid link as soon as the page is parsed, and notes when the page first shows the module's verdict;
+// performance.now() counts from the start of the navigation.
+const string FirstAnswerProbe = """
+    document.addEventListener('DOMContentLoaded', () => {
+      const input = document.getElementById('link');
+      const status = document.getElementById('link-status');
+      new MutationObserver(() => {
+        if (!window.firstAnswerAt && status.classList.contains('valid')) window.firstAnswerAt = performance.now();
+      }).observe(status, { attributes: true, childList: true, subtree: true, characterData: true });
+      input.value = 'https://youtu.be/dQw4w9WgXcQ';
+      input.dispatchEvent(new Event('input'));
+    });
+    """;
+
+var runs = args is ["--runs", var n] ? int.Parse(n, CultureInfo.InvariantCulture) : 7;
+var chromium = Environment.GetEnvironmentVariable("YTD_TEST_CHROMIUM") ?? "/usr/bin/chromium";
+var repository = FindRepository();
+var publishFolder = Directory.CreateTempSubdirectory("ytd-browser-bench-").FullName;
+
+Console.WriteLine($"Publishing the server into {publishFolder} …");
+await Cli.Wrap("dotnet")
+    .WithArguments(["publish", Path.Combine(repository, "src", "YtDownloader"), "-c", "Release", "-o", publishFolder, "--nologo", "-v", "quiet"])
+    .WithStandardErrorPipe(PipeTarget.ToStream(Console.OpenStandardError()))
+    .ExecuteAsync();
+
+var port = FreePort();
+var baseUrl = $"http://127.0.0.1:{port}";
+using var server = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(publishFolder, "YtDownloader.dll"), "--urls", baseUrl])
+{
+    WorkingDirectory = publishFolder,
+    RedirectStandardOutput = true,
+    RedirectStandardError = true,
+})!;
+try
+{
+    await WaitUntilHealthyAsync(baseUrl);
+    using var playwright = await Playwright.CreateAsync();
+    await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = chromium,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"],
+    });
+
+    var cold = new List<double>();
+    var cached = new List<double>();
+    long wireBytes = 0;
+    for (var run = 0; run < runs; run++)
+    {
+        // A new context is a new profile: nothing cached.
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl });
+        var page = await context.NewPageAsync();
+        await page.AddInitScriptAsync(FirstAnswerProbe);
+        var moduleResponses = new List<IResponse>();
+        page.Response += (_, response) =>
+        {
+            if (new Uri(response.Url).AbsolutePath.StartsWith("/pkg/", StringComparison.Ordinal))
+                moduleResponses.Add(response);
+        };
+
+        cold.Add(await TimeToFirstAnswerAsync(page));
+        if (run == 0)
+            wireBytes = await ModuleWireBytesAsync(moduleResponses);
+        cached.Add(await TimeToFirstAnswerAsync(page));
+    }
+
+    Console.WriteLine();
+    Console.WriteLine($"| figure | value | target |");
+    Console.WriteLine($"|---|---|---|");
+    Console.WriteLine($"| WebAssembly module on the wire (Brotli, every /pkg/ file the page loads) | {wireBytes / 1e6:0.00} MB | ≤ 1.6 MB |");
+    Console.WriteLine($"| navigation → first link-check answer, cold (median of {runs}; min–max) | {Median(cold):0.00} s ({cold.Min():0.00}–{cold.Max():0.00}) | ≤ 0.8 s |");
+    Console.WriteLine($"| navigation → first link-check answer, cached (median of {runs}; min–max) | {Median(cached):0.00} s ({cached.Min():0.00}–{cached.Max():0.00}) | ≤ 0.3 s |");
+}
+finally
+{
+    server.Kill(entireProcessTree: true);
+    await server.WaitForExitAsync();
+    Directory.Delete(publishFolder, recursive: true);
+}
+
+static async Task<double> TimeToFirstAnswerAsync(IPage page)
+{
+    await page.GotoAsync("/", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+    var milliseconds = await page.WaitForFunctionAsync("() => window.firstAnswerAt", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+    return (await milliseconds.JsonValueAsync<double>()) / 1000;
+}
+
+static async Task<long> ModuleWireBytesAsync(IEnumerable<IResponse> responses)
+{
+    long total = 0;
+    foreach (var response in responses)
+    {
+        var encoding = await response.HeaderValueAsync("content-encoding");
+        if (encoding != "br")
+            throw new InvalidOperationException($"{response.Url} came as {encoding ?? "uncompressed"}, not Brotli.");
+        total += (await response.Request.SizesAsync()).ResponseBodySize;
+    }
+    return total;
+}
+
+static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+static async Task WaitUntilHealthyAsync(string baseUrl)
+{
+    using var http = new HttpClient();
+    for (var attempt = 0; attempt < 100; attempt++)
+    {
+        try
+        {
+            if ((await http.GetAsync($"{baseUrl}/healthz")).IsSuccessStatusCode)
+                return;
+        }
+        catch (HttpRequestException)
+        {
+            // Not listening yet.
+        }
+        await Task.Delay(200);
+    }
+    throw new TimeoutException($"The server at {baseUrl} did not become healthy.");
+}
+
+static string FindRepository()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "YtDownloader.slnx")))
+            return dir.FullName;
+    }
+    throw new DirectoryNotFoundException("Could not find YtDownloader.slnx above the benchmark.");
+}
