@@ -1,31 +1,35 @@
 #!/usr/bin/env bash
 # Installs the external tools YtDownloader needs, only when they are missing.
 #
-#   scripts/install-deps.sh [ffmpeg] [s3]
+#   scripts/install-deps.sh [ffmpeg] [s3] [chromium]
 #
-#   ffmpeg  ffmpeg (the service muxes video and audio with it)
-#   s3      a local S3 server for the tests: Ceph (ceph-mon, ceph-osd) + radosgw, and curl
+#   ffmpeg    ffmpeg (the service muxes video and audio with it)
+#   s3        a local S3 server for the tests: Ceph (ceph-mon, ceph-osd) + radosgw, and curl
+#   chromium  Debian's chromium, for the page's browser tests and figures (never a downloaded browser)
 #
-# Without arguments both are checked. Needs Debian/Ubuntu (apt-get) and root or sudo,
+# Without arguments all are checked. Needs Debian/Ubuntu (apt-get) and root or sudo,
 # but only when something is actually missing. Safe to run again: installed tools are
 # left alone.
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 [ffmpeg] [s3]" >&2
+  echo "usage: $0 [ffmpeg] [s3] [chromium]" >&2
   exit 2
 }
 
 want_ffmpeg=0
 want_s3=0
+want_chromium=0
 if [ "$#" -eq 0 ]; then
   want_ffmpeg=1
   want_s3=1
+  want_chromium=1
 fi
 for arg in "$@"; do
   case "$arg" in
     ffmpeg) want_ffmpeg=1 ;;
     s3) want_s3=1 ;;
+    chromium) want_chromium=1 ;;
     -h | --help) usage ;;
     *) echo "install-deps: unknown component '$arg'" >&2; usage ;;
   esac
@@ -65,6 +69,15 @@ if [ "$want_s3" -eq 1 ]; then
   if ! command -v curl >/dev/null 2>&1; then
     echo "install-deps: curl missing, will install: curl"
     packages+=(curl)
+  fi
+fi
+
+if [ "$want_chromium" -eq 1 ]; then
+  if [ -x /usr/bin/chromium ]; then
+    echo "install-deps: chromium already installed (/usr/bin/chromium)"
+  else
+    echo "install-deps: chromium missing, will install: chromium"
+    packages+=(chromium)
   fi
 fi
 
