@@ -3,6 +3,7 @@ using Amazon.S3;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using YtDownloader.Api;
+using YtDownloader.Jobs;
 using YtDownloader.Pipeline;
 using YtDownloader.Sources;
 using YtDownloader.Sources.Invidious;
@@ -37,6 +38,7 @@ public static class Extensions
         services.AddSources();
         services.AddPipeline();
         services.AddStorage();
+        services.AddJobs();
     }
 
     private static void AddSources(this IServiceCollection services)
@@ -130,6 +132,20 @@ public static class Extensions
         services.AddSingleton<IVideoStore>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.UsesS3
             ? ActivatorUtilities.CreateInstance<S3VideoStore>(sp)
             : sp.GetRequiredService<LocalVideoStore>());
+    }
+
+    private static void AddJobs(this IServiceCollection services)
+    {
+        services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section)
+            .Validate(o => o.MaxConcurrent is >= 1 and <= 64, "Jobs:MaxConcurrent must be between 1 and 64.")
+            .Validate(o => o.MaxQueued >= 0, "Jobs:MaxQueued must not be negative.")
+            .Validate(o => o.MaxAttempts >= 1, "Jobs:MaxAttempts must be at least 1.")
+            .Validate(o => o.Timeout > TimeSpan.Zero, "Jobs:Timeout must be positive.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "Jobs:DatabasePath must be set.")
+            .ValidateOnStart();
+        services.AddSingleton<JobStore>();
+        services.AddSingleton<JobRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
     }
 
     private static HttpClient CreateClient(this IServiceProvider services, string name) =>

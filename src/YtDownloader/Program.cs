@@ -11,6 +11,7 @@ app.UsePage();
 
 app.MapVideoApi();
 app.MapUploadApi();
+app.MapJobsApi();
 app.MapFilesApi();
 app.MapHealthChecks("/healthz");
 

@@ -24,7 +24,9 @@ public sealed class EndToEndSpecs(ServiceFixture fixture) : IClassFixture<Servic
         body.Text("videoId").ShouldBe(Video);
         body.Text("title").ShouldStartWith($"Test video {Video}");
         body.GetProperty("duration").GetDouble().ShouldBe(TestMedia.DurationSeconds);
-        body.Text("thumbnail").ShouldStartWith("https://i.ytimg.com/");
+        // i.ytimg.com, as recorded, on the configured origin; and the same image through this service.
+        body.Text("thumbnail").ShouldStartWith($"{fixture.Origin.BaseUrl}vi/");
+        body.Text("thumbnailProxy").ShouldBe($"/api/video/{Video}/thumbnail");
         var formats = body.GetProperty("formats").EnumerateArray().ToList();
         formats.Select(f => f.Text("quality")).ShouldBe(["1920x1080", "1280x720", "854x480", "640x360"]);
 
@@ -42,6 +44,20 @@ public sealed class EndToEndSpecs(ServiceFixture fixture) : IClassFixture<Servic
         muxed.GetProperty("hasAudio").GetBoolean().ShouldBeTrue();
         muxed.GetProperty("needsMerge").GetBoolean().ShouldBeFalse();
         muxed.Text("acodec").ShouldStartWith("mp4a");
+    }
+
+    [Fact]
+    public async Task I_get_the_thumbnail_through_the_service_and_nothing_for_a_link_that_is_not_a_video()
+    {
+        using var http = CreateClient();
+
+        using var image = await http.GetAsync($"/api/video/{Video}/thumbnail");
+        image.StatusCode.ShouldBe(HttpStatusCode.OK);
+        image.Content.Headers.ContentType!.MediaType.ShouldBe("image/jpeg");
+        (await image.Content.ReadAsByteArrayAsync()).ShouldBe(await File.ReadAllBytesAsync(fixture.Media.Thumbnail));
+
+        using var invalid = await http.GetAsync("/api/video/not-an-id/thumbnail");
+        invalid.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using YtDownloader.Jobs;
 using YtDownloader.Pipeline;
 using YtDownloader.Sources;
 using YtDownloader.Sources.Youtube.Player;
@@ -27,6 +28,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
         if (exception is UnknownQualityException unknownQuality)
             problem.Extensions["available"] = unknownQuality.Available;
+        if (exception is QueueFullException queueFull)
+            context.Response.Headers.RetryAfter = ((int)queueFull.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         context.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
@@ -42,6 +45,10 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         AllSourcesFailedException or SourceFailedException or PlayerScriptException => (502, "YouTube could not be reached", exception.Message),
         DownloadException or MuxException => (502, "Download failed", exception.Message),
         StorageException => (503, "Storage unavailable", exception.Message),
+        QueueFullException => (429, "Too many uploads waiting", exception.Message),
+        JobNotFoundException => (404, "No such job", exception.Message),
+        JobAlreadyEndedException or JobCancelledException => (409, "Job ended", exception.Message),
+        JobTimedOutException => (504, "Job took too long", exception.Message),
         _ => (500, "Internal error", "Something went wrong on the server. The error was logged; please try again."),
     };
 }

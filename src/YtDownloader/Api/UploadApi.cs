@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using YtDownloader.Pipeline;
+using YtDownloader.Jobs;
 
 namespace YtDownloader.Api;
 
@@ -9,34 +9,25 @@ public static class UploadApi
     {
         app.MapPost("/api/upload-s3", UploadAsync)
             .WithName("UploadToS3")
-            .WithSummary("Downloads a video at one quality, merges it into MP4 when needed, and streams it into the bucket.");
+            .WithSummary("Stores a video at one quality as a job and waits for it; the job goes on if the client leaves.");
         return app;
     }
 
+    /// <summary>The original contract: one request, the stored object in the answer, or the failure as it happened.</summary>
     public static async Task<Ok<UploadResponse>> UploadAsync(
-        UploadRequestBody? body, VideoPipeline pipeline, HttpContext context, CancellationToken cancellationToken)
+        UploadRequestBody? body, JobRunner runner, HttpContext context, CancellationToken cancellationToken)
+    {
+        var (job, _) = await runner.SubmitAsync(ParseRequest(body), cancellationToken);
+        // The job is not tied to this request: if the client goes away, only the waiting stops.
+        var result = await job.Completion.WaitAsync(cancellationToken);
+        return TypedResults.Ok(UploadResponse.From(result, JobsApi.BaseUrl(context)));
+    }
+
+    internal static JobRequest ParseRequest(UploadRequestBody? body)
     {
         var id = VideoApi.ParseVideoUrl(body?.Url);
         if (string.IsNullOrWhiteSpace(body!.Quality))
             throw new InvalidRequestException("The quality field is required, e.g. \"1280x720\" or \"720p\": GET /api/video lists them.");
-
-        var result = await pipeline.RunAsync(new UploadRequest(id, body.Quality, body.Title), progress: null, cancellationToken);
-        var stored = result.Object;
-        var baseUrl = new Uri($"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/");
-        return TypedResults.Ok(new UploadResponse(
-            Success: true,
-            S3Url: Absolute(baseUrl, stored.Url),
-            Filename: Path.GetFileName(stored.Key),
-            Key: stored.Key,
-            Bucket: stored.Bucket,
-            Size: stored.Size,
-            ContentType: stored.ContentType,
-            VideoId: result.Video.Id.Value,
-            Quality: result.Plan.Quality,
-            DownloadUrl: Absolute(baseUrl, stored.DownloadUrl),
-            Merged: result.Plan.NeedsMerge,
-            Note: result.Plan.Note));
+        return new JobRequest(body.Url!.Trim(), id, body.Quality.Trim(), body.Title);
     }
-
-    private static string Absolute(Uri baseUrl, Uri url) => url.IsAbsoluteUri ? url.ToString() : new Uri(baseUrl, url.ToString().TrimStart('/')).ToString();
 }

@@ -13,9 +13,10 @@ public sealed class FfmpegMuxer(MuxFeedServer feeds, IOptions<FfmpegOptions> opt
 {
     private const int StderrTailLength = 2000;
 
-    public async Task MuxAsync(DownloadPlan plan, Stream output, CancellationToken cancellationToken)
+    /// <param name="onFed">Told each time bytes of an input reach ffmpeg.</param>
+    public async Task MuxAsync(DownloadPlan plan, Stream output, Action<int> onFed, CancellationToken cancellationToken)
     {
-        using var feed = await feeds.RegisterAsync([plan.Video, plan.Audio!], cancellationToken);
+        using var feed = await feeds.RegisterAsync([plan.Video, plan.Audio!], onFed, cancellationToken);
         var stderr = new StringBuilder();
         string[] arguments =
         [

@@ -21,11 +21,11 @@ public sealed class MuxFeedServer(MediaFetcher fetcher, ILogger<MuxFeedServer> l
     private Uri? _baseUrl;
 
     /// <summary>Makes the streams reachable for one mux; dispose the registration when the mux ends.</summary>
-    public async Task<FeedRegistration> RegisterAsync(IReadOnlyList<MediaFormat> inputs, CancellationToken cancellationToken)
+    public async Task<FeedRegistration> RegisterAsync(IReadOnlyList<MediaFormat> inputs, Action<int> onFed, CancellationToken cancellationToken)
     {
         var baseUrl = await EnsureStartedAsync(cancellationToken);
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var registration = new FeedRegistration(token, inputs, baseUrl, r => _feeds.TryRemove(r.Token, out _));
+        var registration = new FeedRegistration(token, inputs, baseUrl, onFed, r => _feeds.TryRemove(r.Token, out _));
         _feeds[token] = registration;
         return registration;
     }
@@ -100,6 +100,7 @@ public sealed class MuxFeedServer(MediaFetcher fetcher, ILogger<MuxFeedServer> l
                 if (read == 0)
                     throw new DownloadException($"Stream {format.Itag} ended {remaining} bytes before its announced size.");
                 await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), aborted);
+                feed.OnFed(read);
                 remaining -= read;
             }
         }
@@ -125,11 +126,15 @@ public sealed class MuxFeedServer(MediaFetcher fetcher, ILogger<MuxFeedServer> l
 }
 
 /// <summary>The inputs of one mux, reachable at <see cref="UrlOf"/> until disposed.</summary>
-public sealed class FeedRegistration(string token, IReadOnlyList<MediaFormat> inputs, Uri baseUrl, Action<FeedRegistration> onDispose)
+public sealed class FeedRegistration(
+    string token, IReadOnlyList<MediaFormat> inputs, Uri baseUrl, Action<int> onFed, Action<FeedRegistration> onDispose)
     : IDisposable
 {
     public string Token { get; } = token;
     public IReadOnlyList<MediaFormat> Inputs { get; } = inputs;
+
+    /// <summary>Told each time bytes of an input reach ffmpeg.</summary>
+    public Action<int> OnFed { get; } = onFed;
 
     /// <summary>The first download failure behind a broken input, if any.</summary>
     public YtDownloaderException? Failure { get; set; }

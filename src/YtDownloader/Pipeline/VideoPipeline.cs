@@ -14,8 +14,8 @@ public sealed record UploadResult(VideoInfo Video, DownloadPlan Plan, StoredObje
 
 public enum PipelinePhase { Resolving, Downloading, Muxing, Uploading, Done }
 
-/// <summary>Where a pipeline run is; bytes count what has reached storage.</summary>
-public sealed record PipelineProgress(PipelinePhase Phase, long BytesStored, long? BytesExpected);
+/// <summary>Where a pipeline run is: bytes read from the source, bytes that reached storage, and the source's total.</summary>
+public sealed record PipelineProgress(PipelinePhase Phase, long BytesDownloaded, long BytesStored, long? BytesExpected);
 
 /// <summary>
 /// The whole path: source → format choice → ranged fetch → (ffmpeg mux) → streaming upload.
@@ -29,7 +29,7 @@ public sealed class VideoPipeline(
 
     public async Task<UploadResult> RunAsync(UploadRequest request, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
     {
-        progress?.Report(new PipelineProgress(PipelinePhase.Resolving, 0, null));
+        progress?.Report(new PipelineProgress(PipelinePhase.Resolving, 0, 0, null));
         var video = await sources.GetVideoAsync(request.VideoId, cancellationToken);
         var plan = FormatSelector.Choose(video, request.Quality);
 
@@ -48,28 +48,26 @@ public sealed class VideoPipeline(
             });
 
         var expected = plan.NeedsMerge ? plan.Video.ContentLength + plan.Audio!.ContentLength : plan.Video.ContentLength;
-        var phase = plan.NeedsMerge ? PipelinePhase.Muxing : PipelinePhase.Downloading;
-        progress?.Report(new PipelineProgress(phase, 0, expected));
-        var stored = new InlineProgress<long>(bytes => progress?.Report(new PipelineProgress(PipelinePhase.Uploading, bytes, expected)));
+        var transfer = new TransferCounter(plan.NeedsMerge ? PipelinePhase.Muxing : PipelinePhase.Downloading, expected, progress);
 
         var result = plan.NeedsMerge
-            ? await MuxAndStoreAsync(plan, key, description, stored, cancellationToken)
-            : await StoreSingleAsync(plan, key, description, stored, cancellationToken);
+            ? await MuxAndStoreAsync(plan, key, description, transfer, cancellationToken)
+            : await StoreSingleAsync(plan, key, description, transfer, cancellationToken);
 
-        progress?.Report(new PipelineProgress(PipelinePhase.Done, result.Size, result.Size));
+        progress?.Report(new PipelineProgress(PipelinePhase.Done, transfer.Downloaded, result.Size, expected));
         return new UploadResult(video, plan, result);
     }
 
     /// <summary>A muxed MP4 needs no ffmpeg: its bytes go from the media server to storage as they are.</summary>
     private async Task<StoredObject> StoreSingleAsync(
-        DownloadPlan plan, string key, ObjectDescription description, IProgress<long> progress, CancellationToken cancellationToken)
+        DownloadPlan plan, string key, ObjectDescription description, TransferCounter transfer, CancellationToken cancellationToken)
     {
-        await using var content = fetcher.Open(plan.Video);
-        return await store.SaveAsync(key, content, description, progress, cancellationToken);
+        await using var content = new CountingStream(fetcher.Open(plan.Video), transfer.AddDownloaded);
+        return await store.SaveAsync(key, content, description, transfer.Stored, cancellationToken);
     }
 
     private async Task<StoredObject> MuxAndStoreAsync(
-        DownloadPlan plan, string key, ObjectDescription description, IProgress<long> progress, CancellationToken cancellationToken)
+        DownloadPlan plan, string key, ObjectDescription description, TransferCounter transfer, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pipe = new Pipe(MuxPipeOptions);
@@ -79,7 +77,7 @@ public sealed class VideoPipeline(
             try
             {
                 await using (var output = pipe.Writer.AsStream(leaveOpen: true))
-                    await muxer.MuxAsync(plan, output, stop.Token);
+                    await muxer.MuxAsync(plan, output, transfer.AddDownloaded, stop.Token);
                 await pipe.Writer.CompleteAsync();
             }
             catch (Exception ex)
@@ -93,7 +91,7 @@ public sealed class VideoPipeline(
         try
         {
             await using var content = pipe.Reader.AsStream();
-            var stored = await store.SaveAsync(key, content, description, progress, stop.Token);
+            var stored = await store.SaveAsync(key, content, description, transfer.Stored, stop.Token);
             await mux;
             return stored;
         }
@@ -108,8 +106,74 @@ public sealed class VideoPipeline(
     }
 }
 
-/// <summary>Reports on the caller's thread, in order; <see cref="Progress{T}"/> would post to the thread pool and reorder.</summary>
-internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+/// <summary>
+/// Counts bytes in from the source and out to storage, and reports both on every change, on the caller's thread
+/// and in order (<see cref="Progress{T}"/> would post to the thread pool and reorder).
+/// </summary>
+internal sealed class TransferCounter(PipelinePhase phase, long? expected, IProgress<PipelineProgress>? progress)
 {
-    public void Report(T value) => report(value);
+    private long _downloaded;
+    private long _stored;
+
+    public long Downloaded => Interlocked.Read(ref _downloaded);
+
+    public IProgress<long> Stored => new StoredProgress(this);
+
+    public void AddDownloaded(int bytes)
+    {
+        Interlocked.Add(ref _downloaded, bytes);
+        Report();
+    }
+
+    private void Report() => progress?.Report(new PipelineProgress(phase, Downloaded, Interlocked.Read(ref _stored), expected));
+
+    private sealed class StoredProgress(TransferCounter counter) : IProgress<long>
+    {
+        public void Report(long value)
+        {
+            Interlocked.Exchange(ref counter._stored, value);
+            counter.Report();
+        }
+    }
+}
+
+/// <summary>A read-only stream that tells how many bytes passed through it.</summary>
+internal sealed class CountingStream(Stream inner, Action<int> onRead) : Stream
+{
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken);
+        onRead(read);
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var read = inner.Read(buffer, offset, count);
+        onRead(read);
+        return read;
+    }
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            inner.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public override ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -14,6 +14,12 @@ public interface IVideoStore
 {
     Task<StoredObject> SaveAsync(
         string key, Stream content, ObjectDescription description, IProgress<long>? progress, CancellationToken cancellationToken);
+
+    /// <summary>The complete object under this key, if there is one.</summary>
+    Task<StoredObject?> FindAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Removes what a save of this key left unfinished when its process died (open multipart uploads, temporary files).</summary>
+    Task AbortUnfinishedAsync(string key, CancellationToken cancellationToken);
 }
 
 /// <summary>The store could not take the object; nothing was left half-written.</summary>

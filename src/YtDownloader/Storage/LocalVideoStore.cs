@@ -39,8 +39,7 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options) : IVideo
             await File.WriteAllTextAsync(path + MetadataSuffix, JsonSerializer.Serialize(description), cancellationToken);
             File.Move(partial, path, overwrite: true);
 
-            var url = new Uri($"{FilesRoute}/{string.Join('/', key.Split('/').Select(Uri.EscapeDataString))}", UriKind.Relative);
-            return new StoredObject(key, Bucket, size, description.ContentType, url, url);
+            return Stored(key, size, description.ContentType);
         }
         catch (Exception ex)
         {
@@ -49,6 +48,27 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options) : IVideo
                 throw new StorageException($"Could not write the video to the local folder {Root}: {ex.Message}. Nothing was left behind.", ex);
             throw;
         }
+    }
+
+    public async Task<StoredObject?> FindAsync(string key, CancellationToken cancellationToken) =>
+        await DescribeAsync(key, cancellationToken) is { } description
+            ? Stored(key, new FileInfo(PathOf(key)!).Length, description.ContentType)
+            : null;
+
+    public Task AbortUnfinishedAsync(string key, CancellationToken cancellationToken)
+    {
+        if (PathOf(key) is { } path && Directory.Exists(Path.GetDirectoryName(path)))
+        {
+            foreach (var partial in Directory.EnumerateFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".*.partial"))
+                File.Delete(partial);
+        }
+        return Task.CompletedTask;
+    }
+
+    private static StoredObject Stored(string key, long size, string contentType)
+    {
+        var url = new Uri($"{FilesRoute}/{string.Join('/', key.Split('/').Select(Uri.EscapeDataString))}", UriKind.Relative);
+        return new StoredObject(key, Bucket, size, contentType, url, url);
     }
 
     /// <summary>The file behind a key, or null when the key would reach outside the store's folder.</summary>

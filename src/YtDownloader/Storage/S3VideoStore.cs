@@ -53,6 +53,41 @@ internal sealed class S3VideoStore(IAmazonS3 s3, IOptions<StorageOptions> option
         }
     }
 
+    public async Task<StoredObject?> FindAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var head = await s3.GetObjectMetadataAsync(Bucket, key, cancellationToken);
+            return new StoredObject(key, Bucket, head.ContentLength, head.Headers.ContentType, ObjectUrl(key), await PresignAsync(key));
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw Describe(ex, "look for the video");
+        }
+    }
+
+    public async Task AbortUnfinishedAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var open = await s3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = Bucket, Prefix = key }, cancellationToken);
+            foreach (var upload in (open.MultipartUploads ?? []).Where(u => u.Key == key))
+            {
+                await s3.AbortMultipartUploadAsync(
+                    new AbortMultipartUploadRequest { BucketName = Bucket, Key = key, UploadId = upload.UploadId }, cancellationToken);
+                logger.LogInformation("Aborted the unfinished multipart upload {UploadId} of {Key}", upload.UploadId, key);
+            }
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw Describe(ex, "abort an unfinished upload");
+        }
+    }
+
     private async Task<(List<PartETag> Parts, long Size)> UploadPartsAsync(
         string key, string uploadId, Stream content, IProgress<long>? progress, CancellationToken cancellationToken)
     {

@@ -23,8 +23,13 @@ public sealed class ServiceFactory(IReadOnlyDictionary<string, string?> settings
     /// <summary>The address Kestrel listens on, e.g. <c>http://127.0.0.1:41234</c>, for clients other than HttpClient (a browser).</summary>
     public string ServerUrl => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
+    /// <summary>Each service keeps its jobs in a database of its own, as separate installations would.</summary>
+    public string JobsDatabase { get; } = settings.GetValueOrDefault("Jobs:DatabasePath")
+        ?? Path.Combine(Path.GetTempPath(), $"ytd-jobs-{Guid.NewGuid():N}.db");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("Jobs:DatabasePath", JobsDatabase);
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
     }

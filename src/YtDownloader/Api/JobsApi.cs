@@ -1,0 +1,82 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http.HttpResults;
+using YtDownloader.Jobs;
+
+namespace YtDownloader.Api;
+
+/// <summary>Uploads as jobs: created, followed live, listed, cancelled.</summary>
+public static class JobsApi
+{
+    // Byte counts change with every chunk; a few updates a second are enough for a progress bar.
+    private static readonly TimeSpan EventInterval = TimeSpan.FromMilliseconds(250);
+
+    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        var jobs = app.MapGroup("/api/jobs");
+        jobs.MapPost("", CreateAsync).WithName("CreateJob")
+            .WithSummary("Starts storing a video at one quality; joins an equal job, or answers with the object if it exists.");
+        jobs.MapGet("", ListAsync).WithName("ListJobs").WithSummary("Jobs, newest first, a page at a time.");
+        jobs.MapGet("/{id}", GetAsync).WithName("GetJob");
+        jobs.MapDelete("/{id}", CancelAsync).WithName("CancelJob").WithSummary("Cancels a waiting or running job.");
+        jobs.MapGet("/{id}/events", EventsAsync).WithName("JobEvents")
+            .WithSummary("The job's progress as server-sent events (type \"job\"), until it ends.");
+        return app;
+    }
+
+    public static async Task<Results<Accepted<JobResponse>, Ok<JobResponse>>> CreateAsync(
+        UploadRequestBody? body, JobRunner runner, HttpContext context, CancellationToken cancellationToken)
+    {
+        var (job, _) = await runner.SubmitAsync(UploadApi.ParseRequest(body), cancellationToken);
+        var response = JobResponse.From(job.Snapshot(), BaseUrl(context));
+        return job.Snapshot().Phase == JobPhase.Done
+            ? TypedResults.Ok(response)
+            : TypedResults.Accepted($"/api/jobs/{job.Id}", response);
+    }
+
+    public static async Task<Ok<JobPageResponse>> ListAsync(
+        int? limit, string? before, JobRunner runner, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > 100)
+            throw new InvalidRequestException("limit must be between 1 and 100.");
+        var page = await runner.ListAsync(limit ?? 20, before, cancellationToken);
+        var baseUrl = BaseUrl(context);
+        return TypedResults.Ok(new JobPageResponse(page.Jobs.Select(j => JobResponse.From(j, baseUrl)).ToList(), page.Next));
+    }
+
+    public static async Task<Ok<JobResponse>> GetAsync(string id, JobRunner runner, HttpContext context, CancellationToken cancellationToken) =>
+        TypedResults.Ok(JobResponse.From(await runner.GetAsync(id, cancellationToken), BaseUrl(context)));
+
+    public static async Task<Ok<JobResponse>> CancelAsync(string id, JobRunner runner, HttpContext context, CancellationToken cancellationToken) =>
+        TypedResults.Ok(JobResponse.From(await runner.CancelAsync(id, cancellationToken), BaseUrl(context)));
+
+    public static async Task<ServerSentEventsResult<JobResponse>> EventsAsync(
+        string id, JobRunner runner, HttpContext context, CancellationToken cancellationToken)
+    {
+        // An unknown job is a 404 before the stream starts.
+        var first = await runner.GetAsync(id, cancellationToken);
+        return TypedResults.ServerSentEvents(Follow(first, runner.Live(id), BaseUrl(context), cancellationToken));
+    }
+
+    private static async IAsyncEnumerable<SseItem<JobResponse>> Follow(
+        JobSnapshot first, Job? live, Uri baseUrl, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (live is null)
+        {
+            yield return new SseItem<JobResponse>(JobResponse.From(first, baseUrl), "job");
+            yield break;
+        }
+        while (true)
+        {
+            var next = live.NextChange;
+            var snapshot = live.Snapshot();
+            yield return new SseItem<JobResponse>(JobResponse.From(snapshot, baseUrl), "job");
+            if (snapshot.HasEnded)
+                yield break;
+            await next.WaitAsync(cancellationToken);
+            await Task.Delay(EventInterval, cancellationToken);
+        }
+    }
+
+    internal static Uri BaseUrl(HttpContext context) => new($"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/");
+}

@@ -1,0 +1,166 @@
+using YtDownloader.Pipeline;
+using YtDownloader.Sources;
+using YtDownloader.Storage;
+using YtDownloader.Urls;
+
+namespace YtDownloader.Jobs;
+
+public enum JobPhase { Queued, Resolving, Downloading, Muxing, Uploading, Done, Failed, Cancelled }
+
+/// <summary>What a finished job stored. URLs may be relative to the service (the local store); the API makes them absolute.</summary>
+public sealed record JobResult(
+    string Key, string Bucket, long Size, string ContentType, Uri Url, Uri DownloadUrl, string VideoId, string Quality, bool Merged, string? Note)
+{
+    public static JobResult From(VideoInfo video, DownloadPlan plan, StoredObject stored) => new(
+        stored.Key, stored.Bucket, stored.Size, stored.ContentType, stored.Url, stored.DownloadUrl,
+        video.Id.Value, plan.Quality, plan.NeedsMerge, plan.Note);
+}
+
+/// <summary>A job as it is at one moment: what the API answers and the database keeps.</summary>
+public sealed record JobSnapshot(
+    string Id,
+    string Url,
+    string VideoId,
+    string Quality,
+    string? Title,
+    string Key,
+    JobPhase Phase,
+    long DownloadedBytes,
+    long UploadedBytes,
+    long? TotalBytes,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? FinishedAt = null,
+    JobResult? Result = null,
+    string? Error = null,
+    bool Reused = false,
+    int Attempts = 0,
+    double? BytesPerSecond = null,
+    double? EtaSeconds = null)
+{
+    public bool HasEnded => Phase is JobPhase.Done or JobPhase.Failed or JobPhase.Cancelled;
+}
+
+/// <summary>
+/// A job the runner holds in memory while it waits or runs: its state, its progress, a signal for each change
+/// (the event stream waits on it) and, for a caller that waits for the result, the original exception on failure.
+/// </summary>
+public sealed class Job : IProgress<PipelineProgress>
+{
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly TransferRate _rate;
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly TaskCompletionSource<JobResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private JobSnapshot _state;
+
+    public Job(JobSnapshot state, TimeProvider time)
+    {
+        _state = state;
+        _time = time;
+        _rate = new TransferRate(time, TimeSpan.FromSeconds(5));
+        VideoId = VideoId.Parse(state.VideoId);
+    }
+
+    public string Id => _state.Id;
+    public string Key => _state.Key;
+    public VideoId VideoId { get; }
+
+    /// <summary>Completes with the result, faults with the exception that failed the job, or is cancelled.</summary>
+    public Task<JobResult> Completion => _completion.Task;
+
+    /// <summary>Completes at the next change; take it before <see cref="Snapshot"/> so that no change is missed.</summary>
+    public Task NextChange
+    {
+        get { lock (_gate) return _changed.Task; }
+    }
+
+    public CancellationToken CancellationToken => _cancel.Token;
+    public bool CancelRequested => _cancel.IsCancellationRequested;
+
+    public JobSnapshot Snapshot()
+    {
+        lock (_gate)
+        {
+            return _state.HasEnded || _state.Phase == JobPhase.Queued
+                ? _state
+                : _state with { BytesPerSecond = _rate.BytesPerSecond, EtaSeconds = _rate.SecondsLeft(_state.DownloadedBytes, _state.TotalBytes) };
+        }
+    }
+
+    public void RequestCancel() => _cancel.Cancel();
+
+    public JobSnapshot Start() =>
+        Update(s => s with { Phase = JobPhase.Resolving, StartedAt = _time.GetUtcNow(), Attempts = s.Attempts + 1, Error = null });
+
+    /// <summary>Back to the queue because the server is stopping: the run does not count against the job.</summary>
+    public JobSnapshot Requeue() =>
+        Update(s => s with { Phase = JobPhase.Queued, DownloadedBytes = 0, UploadedBytes = 0, Attempts = Math.Max(0, s.Attempts - 1) });
+
+    public JobSnapshot Complete(JobResult result)
+    {
+        var snapshot = Update(s => s with
+        {
+            Phase = JobPhase.Done, FinishedAt = _time.GetUtcNow(), Result = result,
+            DownloadedBytes = s.TotalBytes ?? s.DownloadedBytes, UploadedBytes = result.Size,
+        });
+        _completion.TrySetResult(result);
+        return snapshot;
+    }
+
+    public JobSnapshot Fail(Exception exception, string message)
+    {
+        var snapshot = Update(s => s with { Phase = JobPhase.Failed, FinishedAt = _time.GetUtcNow(), Error = message });
+        _completion.TrySetException(exception);
+        return snapshot;
+    }
+
+    public JobSnapshot MarkCancelled()
+    {
+        var snapshot = Update(s => s with { Phase = JobPhase.Cancelled, FinishedAt = _time.GetUtcNow() });
+        _completion.TrySetException(new JobCancelledException(Id));
+        return snapshot;
+    }
+
+    public void Report(PipelineProgress value)
+    {
+        Update(s =>
+        {
+            var total = value.BytesExpected ?? s.TotalBytes;
+            // ffmpeg may read a range twice when it seeks: what it was fed never counts past the stream's size.
+            var downloaded = Math.Max(s.DownloadedBytes, Math.Min(value.BytesDownloaded, total ?? long.MaxValue));
+            var uploaded = Math.Max(s.UploadedBytes, value.BytesStored);
+            return s with { Phase = PhaseOf(value.Phase, downloaded, total), TotalBytes = total, DownloadedBytes = downloaded, UploadedBytes = uploaded };
+        });
+    }
+
+    /// <summary>Download, mux and upload overlap; the phase names the stage still holding the job up.</summary>
+    private static JobPhase PhaseOf(PipelinePhase phase, long downloaded, long? total) => phase switch
+    {
+        PipelinePhase.Resolving => JobPhase.Resolving,
+        _ when total is { } t && downloaded >= t => JobPhase.Uploading,
+        PipelinePhase.Muxing => JobPhase.Muxing,
+        PipelinePhase.Done => JobPhase.Uploading,
+        _ => JobPhase.Downloading,
+    };
+
+    private JobSnapshot Update(Func<JobSnapshot, JobSnapshot> change)
+    {
+        TaskCompletionSource changed;
+        JobSnapshot state;
+        lock (_gate)
+        {
+            // An ended job stays as it ended: a late progress report must not revive it.
+            if (_state.HasEnded)
+                return _state;
+            state = _state = change(_state);
+            if (!state.HasEnded && state.Phase != JobPhase.Queued)
+                _rate.Add(state.DownloadedBytes);
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        changed.TrySetResult();
+        return state;
+    }
+}

@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using YtDownloader.Pipeline;
+using YtDownloader.Sources;
+using YtDownloader.Storage;
+using YtDownloader.Urls;
+
+namespace YtDownloader.Jobs;
+
+/// <summary>A request to store one video at one quality, as a job.</summary>
+public sealed record JobRequest(string Url, VideoId VideoId, string Quality, string? Title);
+
+/// <summary>
+/// Runs uploads as jobs: at most <see cref="JobsOptions.MaxConcurrent"/> at once, the rest in order; a request
+/// equal to a waiting or running job joins it; one whose object exists is answered with it. Every change is
+/// written to the <see cref="JobStore"/>, so that after a restart, graceful or not, no job is lost.
+/// </summary>
+public sealed class JobRunner(
+    JobStore store,
+    VideoPipeline pipeline,
+    SourceChain sources,
+    IVideoStore videos,
+    IOptions<JobsOptions> options,
+    IOptions<StorageOptions> storage,
+    TimeProvider time,
+    ILogger<JobRunner> logger) : BackgroundService
+{
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
+    private readonly Channel<Job> _queue = Channel.CreateUnbounded<Job>();
+    private readonly ConcurrentDictionary<string, Job> _live = new();
+    private readonly SemaphoreSlim _admission = new(1, 1);
+    private readonly TaskCompletionSource _recovered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Creates a job, or joins an equal one, or answers with the existing object.</summary>
+    /// <returns>The job, and whether this request created it.</returns>
+    public async Task<(Job Job, bool Created)> SubmitAsync(JobRequest request, CancellationToken cancellationToken)
+    {
+        await _recovered.Task.WaitAsync(cancellationToken);
+
+        // Resolved before queuing: a private video or an unknown quality is answered now, and the key is known.
+        var video = await sources.GetVideoAsync(request.VideoId, cancellationToken);
+        var plan = FormatSelector.Choose(video, request.Quality);
+        var title = string.IsNullOrWhiteSpace(request.Title) ? video.Title : request.Title.Trim();
+        var key = ObjectKeys.For(storage.Value.S3.Prefix, video.Id, title, plan.Quality);
+        var snapshot = new JobSnapshot(
+            Guid.CreateVersion7().ToString("N"), request.Url, video.Id.Value, plan.Quality, title, key, JobPhase.Queued, 0, 0,
+            plan.NeedsMerge ? plan.Video.ContentLength + plan.Audio!.ContentLength : plan.Video.ContentLength, time.GetUtcNow());
+
+        await _admission.WaitAsync(cancellationToken);
+        try
+        {
+            if (Running(key) is { } equal)
+                return (equal, false);
+            if (options.Value.ReuseExisting && await videos.FindAsync(key, cancellationToken) is { } existing)
+            {
+                var reused = new Job(snapshot with { Reused = true }, time);
+                reused.Complete(JobResult.From(video, plan, existing));
+                await store.SaveAsync(reused.Snapshot(), cancellationToken);
+                return (reused, true);
+            }
+            var waiting = _live.Values.Count(j => j.Snapshot().Phase == JobPhase.Queued);
+            if (waiting >= options.Value.MaxQueued)
+                throw new QueueFullException(waiting, RetryAfter);
+
+            var job = new Job(snapshot, time);
+            await store.SaveAsync(snapshot, cancellationToken);
+            Enqueue(job);
+            return (job, true);
+        }
+        finally
+        {
+            _admission.Release();
+        }
+    }
+
+    /// <summary>The job as it is now: live if it waits or runs, else as the database has it.</summary>
+    public async Task<JobSnapshot> GetAsync(string id, CancellationToken cancellationToken) =>
+        _live.TryGetValue(id, out var job) ? job.Snapshot() : await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id);
+
+    /// <summary>The job if it is waiting or running, to follow its changes.</summary>
+    public Job? Live(string id) => _live.GetValueOrDefault(id);
+
+    public async Task<JobPage> ListAsync(int limit, string? before, CancellationToken cancellationToken)
+    {
+        var page = await store.ListAsync(limit, before, cancellationToken);
+        return page with { Jobs = page.Jobs.Select(j => _live.TryGetValue(j.Id, out var live) ? live.Snapshot() : j).ToList() };
+    }
+
+    /// <summary>Cancels a waiting job at once, or a running one (its downloads, ffmpeg and multipart upload stop).</summary>
+    public async Task<JobSnapshot> CancelAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!_live.TryGetValue(id, out var job))
+        {
+            var stored = await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id);
+            throw new JobAlreadyEndedException(stored);
+        }
+        job.RequestCancel();
+        if (job.Snapshot().Phase == JobPhase.Queued)
+        {
+            await store.SaveAsync(job.MarkCancelled(), cancellationToken);
+            _live.TryRemove(id, out _);
+        }
+        // A running job notices within moments; answer with its end when it comes quickly.
+        await Task.WhenAny(job.Completion, Task.Delay(TimeSpan.FromSeconds(15), cancellationToken));
+        return job.Snapshot();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await store.InitializeAsync(stoppingToken);
+        foreach (var unfinished in await store.UnfinishedAsync(stoppingToken))
+            await RecoverAsync(unfinished, stoppingToken);
+        _recovered.TrySetResult();
+
+        await Task.WhenAll(Enumerable.Range(0, options.Value.MaxConcurrent).Select(_ => WorkAsync(stoppingToken)));
+    }
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var job in _queue.Reader.ReadAllAsync(stoppingToken))
+                await RunAsync(job, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what still waits stays queued in the database and runs on the next start.
+        }
+    }
+
+    private async Task RunAsync(Job job, CancellationToken stoppingToken)
+    {
+        if (job.CancelRequested)
+            return;
+        await SaveAsync(job.Start());
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, job.CancellationToken);
+        run.CancelAfter(options.Value.Timeout);
+        try
+        {
+            var snapshot = job.Snapshot();
+            var result = await pipeline.RunAsync(new UploadRequest(job.VideoId, snapshot.Quality, snapshot.Title), job, run.Token);
+            await SaveAsync(job.Complete(JobResult.From(result.Video, result.Plan, result.Object)));
+        }
+        catch (Exception) when (job.CancelRequested)
+        {
+            await SaveAsync(job.MarkCancelled());
+        }
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            // The server is stopping, not the job failing: the store has aborted the upload; run it again next start.
+            logger.LogInformation("Job {JobId} goes back to the queue: the server is stopping", job.Id);
+            await SaveAsync(job.Requeue());
+        }
+        catch (OperationCanceledException) when (run.IsCancellationRequested)
+        {
+            var timedOut = new JobTimedOutException(options.Value.Timeout);
+            await SaveAsync(job.Fail(timedOut, timedOut.Message));
+        }
+        catch (YtDownloaderException ex)
+        {
+            logger.LogInformation("Job {JobId} failed: {Error}", job.Id, ex.Message);
+            await SaveAsync(job.Fail(ex, ex.Message));
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Job {JobId} failed unexpectedly", job.Id);
+            await SaveAsync(job.Fail(ex, "Something went wrong on the server. The error was logged; please try again."));
+        }
+        finally
+        {
+            _live.TryRemove(job.Id, out _);
+        }
+    }
+
+    /// <summary>A job found unfinished at start: queued ones wait again; one the process died under is retried from the start.</summary>
+    private async Task RecoverAsync(JobSnapshot unfinished, CancellationToken cancellationToken)
+    {
+        if (unfinished.Phase != JobPhase.Queued)
+        {
+            try
+            {
+                await videos.AbortUnfinishedAsync(unfinished.Key, cancellationToken);
+            }
+            catch (YtDownloaderException ex)
+            {
+                logger.LogWarning("Could not abort the half-done upload of job {JobId}: {Error}", unfinished.Id, ex.Message);
+            }
+            if (unfinished.Attempts >= options.Value.MaxAttempts)
+            {
+                await store.SaveAsync(unfinished with
+                {
+                    Phase = JobPhase.Failed,
+                    FinishedAt = time.GetUtcNow(),
+                    Error = $"The server stopped {unfinished.Attempts} times while this job ran, so it was not tried again. Start it anew to retry.",
+                }, cancellationToken);
+                return;
+            }
+            logger.LogInformation("Job {JobId} was interrupted by a restart; it runs again from the start", unfinished.Id);
+        }
+        var job = new Job(unfinished with { Phase = JobPhase.Queued, DownloadedBytes = 0, UploadedBytes = 0 }, time);
+        await store.SaveAsync(job.Snapshot(), cancellationToken);
+        Enqueue(job);
+    }
+
+    private void Enqueue(Job job)
+    {
+        _live[job.Id] = job;
+        _queue.Writer.TryWrite(job);
+    }
+
+    private Job? Running(string key) => _live.Values.FirstOrDefault(j => j.Key == key && !j.Snapshot().HasEnded);
+
+    // A job's state must reach the database even when the request or the server is being cancelled.
+    private Task SaveAsync(JobSnapshot snapshot) => store.SaveAsync(snapshot, CancellationToken.None);
+}
