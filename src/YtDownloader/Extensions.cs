@@ -83,6 +83,8 @@ public static class Extensions
         services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section)
             .Validate(o => o.ChunkSize >= 64 * 1024, "Pipeline:ChunkSize must be at least 64 KiB.")
             .Validate(o => o.MaxRetries >= 0, "Pipeline:MaxRetries must not be negative.")
+            .Validate(o => o.ParallelRanges is >= 1 and <= 16, "Pipeline:ParallelRanges must be between 1 and 16.")
+            .Validate(o => o.IdleTimeout > TimeSpan.Zero, "Pipeline:IdleTimeout must be positive.")
             .ValidateOnStart();
         services.AddOptions<FfmpegOptions>().BindConfiguration(FfmpegOptions.Section);
 
