@@ -62,6 +62,10 @@ public static class Extensions
                 });
         }
 
+        services.AddOptions<SourcesOptions>().BindConfiguration(SourcesOptions.Section)
+            .Validate(o => o.CacheCapacity >= 1, "Sources:CacheCapacity must be at least 1.")
+            .ValidateOnStart();
+        services.AddSingleton<VideoInfoCache>();
         services.AddSingleton<YoutubeOrigin>();
         services.AddSingleton(sp => new InnerTubeClient(sp.CreateClient(YoutubeHttpClient), sp.GetRequiredService<YoutubeOrigin>()));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PlayerScriptCache>(sp, sp.CreateClient(YoutubeHttpClient)));
