@@ -64,6 +64,10 @@ public static class Extensions
                 });
         }
 
+        services.AddOptions<SourcesOptions>().BindConfiguration(SourcesOptions.Section)
+            .Validate(o => o.CacheCapacity >= 1, "Sources:CacheCapacity must be at least 1.")
+            .ValidateOnStart();
+        services.AddSingleton<VideoInfoCache>();
         services.AddSingleton<YoutubeOrigin>();
         services.AddSingleton(sp => new InnerTubeClient(sp.CreateClient(YoutubeHttpClient), sp.GetRequiredService<YoutubeOrigin>()));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PlayerScriptCache>(sp, sp.CreateClient(YoutubeHttpClient)));
@@ -87,6 +91,8 @@ public static class Extensions
         services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section)
             .Validate(o => o.ChunkSize >= 64 * 1024, "Pipeline:ChunkSize must be at least 64 KiB.")
             .Validate(o => o.MaxRetries >= 0, "Pipeline:MaxRetries must not be negative.")
+            .Validate(o => o.ParallelRanges is >= 1 and <= 16, "Pipeline:ParallelRanges must be between 1 and 16.")
+            .Validate(o => o.IdleTimeout > TimeSpan.Zero, "Pipeline:IdleTimeout must be positive.")
             .ValidateOnStart();
         services.AddOptions<FfmpegOptions>().BindConfiguration(FfmpegOptions.Section);
 

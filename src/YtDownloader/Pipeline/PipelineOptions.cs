@@ -4,8 +4,17 @@ public sealed class PipelineOptions
 {
     public const string Section = "Pipeline";
 
-    /// <summary>Bytes asked for per ranged request; googlevideo serves large unranged requests slowly.</summary>
-    public long ChunkSize { get; set; } = 10 * 1024 * 1024;
+    /// <summary>
+    /// Bytes asked for per ranged request; googlevideo serves large unranged requests slowly. Each range in flight
+    /// holds up to this much, so memory per stream is about this times <see cref="ParallelRanges"/>.
+    /// </summary>
+    public long ChunkSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Ranges of one stream fetched at once: a distant media server paces each connection, not the sum.</summary>
+    public int ParallelRanges { get; set; } = 4;
+
+    /// <summary>How long a response may send nothing before it is given up on and asked for again.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Attempts per chunk after a failure before the download gives up.</summary>
     public int MaxRetries { get; set; } = 5;

@@ -1,97 +1,172 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Headers;
 
 namespace YtDownloader.Pipeline;
 
 /// <summary>
-/// A forward-only stream over a remote file, fetched in ranged chunks. A failed or dropped chunk is asked for
-/// again from the exact byte where it stopped, so a flaky connection costs a retry, never a restart.
-/// Only one chunk's response is open at a time and nothing is buffered beyond the caller's buffer.
+/// A forward-only stream over a remote file, fetched as consecutive byte ranges, several at once: one connection
+/// to a distant media server is slow (googlevideo paces each one), several side by side are not. Ranges are
+/// delivered strictly in order; the one being read streams through as it arrives while the next ones fill up,
+/// so memory is bounded by <see cref="PipelineOptions.ParallelRanges"/> times <see cref="PipelineOptions.ChunkSize"/>.
+/// A failed, cut, short or stalled response is asked for again from the exact byte where it stopped, so a flaky
+/// connection costs a retry, never a restart.
 /// </summary>
 internal sealed class RangedMediaStream(
     HttpClient http, Uri url, long offset, long? knownLength, PipelineOptions options, ILogger logger) : Stream
 {
-    private long _position = offset;
-    private long? _length = knownLength;
-    private HttpResponseMessage? _response;
-    private Stream? _body;
-    private long _chunkEnd; // inclusive end of the open chunk's range
+    private const int ReadSize = 64 * 1024;
+    private const long UnknownLength = -1;
 
-    /// <summary>The total size of the remote file, once known.</summary>
-    public long? RemoteLength => _length;
+    // A range is never larger than a chunk, so a pipe that never pauses its writer still holds at most one chunk.
+    private static readonly PipeOptions RangePipeOptions = new(pauseWriterThreshold: 0, minimumSegmentSize: ReadSize, useSynchronizationContext: false);
+
+    private readonly Queue<RangeFetch> _ahead = new();
+    private readonly CancellationTokenSource _stop = new();
+    private RangeFetch? _current;
+    private long _position = offset;
+    private long _nextRangeStart = offset;
+    private long _length = knownLength ?? UnknownLength; // written by the fetches once a response tells it
+    private bool _disposed;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (buffer.IsEmpty)
             return 0;
-        var failures = 0;
         while (true)
         {
-            if (_length is { } length && _position >= length)
-                return 0;
-            try
+            if (_current is null)
             {
-                if (_body is null && !await OpenChunkAsync(cancellationToken))
+                ScheduleRanges();
+                if (!_ahead.TryDequeue(out _current))
                     return 0;
-
-                var read = await _body!.ReadAsync(buffer, cancellationToken);
-                if (read > 0)
-                {
-                    _position += read;
-                    return read;
-                }
-
-                var chunkComplete = _position > _chunkEnd || (_length is { } total && _position >= total);
-                CloseChunk();
-                if (!chunkComplete)
-                    throw new IOException($"The connection ended at byte {_position}, before the end of the requested range.");
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+            ScheduleRanges();
+
+            var result = await _current.Pipe.Reader.ReadAsync(cancellationToken);
+            var data = result.Buffer;
+            if (data.IsEmpty && result.IsCompleted)
             {
-                CloseChunk();
-                failures++;
-                if (failures > options.MaxRetries)
-                    throw new DownloadException($"Downloading a stream failed at byte {_position} after {options.MaxRetries} retries: {ex.Message}", ex);
-                var delay = options.RetryDelay * Math.Pow(2, failures - 1);
-                logger.LogWarning("Stream read failed at byte {Position} ({Error}); retry {Attempt} in {Delay} ms",
-                    _position, ex.Message, failures, delay.TotalMilliseconds);
-                await Task.Delay(delay, cancellationToken);
+                await _current.Pipe.Reader.CompleteAsync();
+                _current = null;
+                continue;
             }
+            var count = (int)Math.Min(buffer.Length, data.Length);
+            data.Slice(0, count).CopyTo(buffer.Span);
+            _current.Pipe.Reader.AdvanceTo(data.GetPosition(count));
+            _position += count;
+            return count;
         }
     }
 
-    /// <summary>Opens the next chunk; false when the server says there is nothing at this offset.</summary>
-    private async Task<bool> OpenChunkAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts fetches until <see cref="PipelineOptions.ParallelRanges"/> ranges are in flight. While the file's
+    /// length is unknown only one range is fetched, since its answer tells the length.
+    /// </summary>
+    private void ScheduleRanges()
     {
-        var end = _position + options.ChunkSize - 1;
-        if (_length is { } length)
-            end = Math.Min(end, length - 1);
+        while (true)
+        {
+            var length = Interlocked.Read(ref _length);
+            var inFlight = _ahead.Count + (_current is null ? 0 : 1);
+            var window = length == UnknownLength ? 1 : options.ParallelRanges;
+            if (inFlight >= window || (length != UnknownLength && _nextRangeStart >= length))
+                return;
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Range = new RangeHeaderValue(_position, end);
-        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var start = _nextRangeStart;
+            var end = start + options.ChunkSize - 1;
+            if (length != UnknownLength)
+                end = Math.Min(end, length - 1);
+            var fetch = new RangeFetch(new Pipe(RangePipeOptions));
+            fetch.Task = FetchAsync(start, end, fetch.Pipe.Writer, _stop.Token);
+            _ahead.Enqueue(fetch);
+            _nextRangeStart = end + 1;
+        }
+    }
+
+    /// <summary>Fills one range's pipe, resuming at the first missing byte after each failure; never throws.</summary>
+    private async Task FetchAsync(long start, long end, PipeWriter writer, CancellationToken cancellationToken)
+    {
+        var position = start;
+        var failures = 0;
         try
         {
+            while (position <= end)
+            {
+                var before = position;
+                try
+                {
+                    position = await FetchOnceAsync(position, end, writer, cancellationToken);
+                    end = Math.Min(end, KnownEnd(end));
+                }
+                catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+                {
+                    var (delivered, cause) = ex is PartialFetchException partial ? (partial.Delivered, partial.InnerException!) : (0L, ex);
+                    if (delivered > 0)
+                        failures = 0; // progress was made: only failures in a row count against the limit
+                    position = before + delivered;
+                    failures++;
+                    if (failures > options.MaxRetries)
+                        throw new DownloadException(
+                            $"Downloading a stream failed at byte {position} after {options.MaxRetries} retries: {cause.Message}", cause);
+                    var delay = options.RetryDelay * Math.Pow(2, failures - 1);
+                    logger.LogWarning("Range read failed at byte {Position} ({Error}); retry {Attempt} in {Delay} ms",
+                        position, cause.Message, failures, delay.TotalMilliseconds);
+                    await Task.Delay(delay, cancellationToken);
+                }
+            }
+            await writer.CompleteAsync();
+        }
+        catch (Exception ex)
+        {
+            // The reader meets this exception when it reaches this range, not before: earlier ranges still arrive.
+            await writer.CompleteAsync(ex);
+        }
+    }
+
+    /// <summary>One request for [position, end]; returns the position after the last byte written to the pipe.</summary>
+    private async Task<long> FetchOnceAsync(long position, long end, PipeWriter writer, CancellationToken cancellationToken)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Range = new RangeHeaderValue(position, end);
+
+        idle.CancelAfter(options.IdleTimeout);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token);
+        }
+        catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw Stalled();
+        }
+
+        using (response)
+        {
+            long last; // the last byte this response promises
+            var skip = 0L;
             switch (response.StatusCode)
             {
                 case HttpStatusCode.PartialContent:
-                    if (response.Content.Headers.ContentRange is { } range)
-                    {
-                        if (range.From != _position)
-                            throw new IOException($"The server answered a range starting at {range.From} instead of {_position}.");
-                        _length ??= range.Length;
-                        end = range.To ?? end;
-                    }
+                    var range = response.Content.Headers.ContentRange;
+                    if (range?.From is { } from && from != position)
+                        throw new IOException($"The server answered a range starting at {from} instead of {position}.");
+                    if (range?.Length is { } total)
+                        LearnLength(total);
+                    last = Math.Min(end, range?.To ?? end);
                     break;
                 case HttpStatusCode.OK:
-                    // The server ignores ranges: read the whole body, skipping what was already delivered.
-                    _length ??= response.Content.Headers.ContentLength;
-                    end = long.MaxValue;
+                    // The server ignores ranges: read the whole body, skipping what comes before this range.
+                    if (response.Content.Headers.ContentLength is { } whole)
+                        LearnLength(whole);
+                    skip = position;
+                    last = Math.Min(end, KnownEnd(end));
                     break;
                 case HttpStatusCode.RequestedRangeNotSatisfiable:
-                    _length ??= _position;
-                    response.Dispose();
-                    return false;
+                    LearnLength(response.Content.Headers.ContentRange?.Length ?? position);
+                    return end + 1;
                 case >= HttpStatusCode.InternalServerError or HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout:
                     throw new HttpRequestException($"The media server answered HTTP {(int)response.StatusCode}.");
                 default:
@@ -99,44 +174,75 @@ internal sealed class RangedMediaStream(
                         $"The media server refused the stream with HTTP {(int)response.StatusCode}; its link may have expired: ask for the video again.");
             }
 
-            _body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            _response = response;
-            _chunkEnd = end;
-            if (response.StatusCode == HttpStatusCode.OK && _position > 0)
-                await SkipAsync(_body, _position, cancellationToken);
-            return true;
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
+            var delivered = 0L;
+            try
+            {
+                idle.CancelAfter(options.IdleTimeout);
+                await using var body = await response.Content.ReadAsStreamAsync(idle.Token);
+                while (position <= last)
+                {
+                    var want = (int)Math.Min(ReadSize, skip > 0 ? skip : last - position + 1);
+                    var memory = writer.GetMemory(want)[..want];
+                    idle.CancelAfter(options.IdleTimeout);
+                    var read = await body.ReadAsync(memory, idle.Token);
+                    if (read == 0)
+                        throw new IOException($"The response ended at byte {position}, before the {last + 1 - position} bytes it promised.");
+                    if (skip > 0)
+                    {
+                        skip -= read;
+                        continue;
+                    }
+                    writer.Advance(read);
+                    position += read;
+                    delivered += read;
+                    var flushed = await writer.FlushAsync(cancellationToken);
+                    if (flushed.IsCompleted)
+                        return end + 1; // the reader is gone: nothing more is wanted
+                }
+                return position;
+            }
+            catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new PartialFetchException(delivered, Stalled());
+            }
+            catch (Exception ex) when (IsTransient(ex) && delivered > 0)
+            {
+                throw new PartialFetchException(delivered, ex);
+            }
         }
     }
 
-    private static async Task SkipAsync(Stream body, long count, CancellationToken cancellationToken)
-    {
-        var scratch = new byte[81920];
-        while (count > 0)
-        {
-            var read = await body.ReadAsync(scratch.AsMemory(0, (int)Math.Min(scratch.Length, count)), cancellationToken);
-            if (read == 0)
-                throw new IOException("The connection ended while skipping to the resume offset.");
-            count -= read;
-        }
-    }
+    private void LearnLength(long length) => Interlocked.CompareExchange(ref _length, length, UnknownLength);
 
-    private void CloseChunk()
+    private long KnownEnd(long fallback) => Interlocked.Read(ref _length) is var length && length != UnknownLength ? length - 1 : fallback;
+
+    private TimeoutException Stalled() =>
+        new($"The media server sent nothing for {options.IdleTimeout.TotalSeconds:0.###} s.");
+
+    private static bool IsTransient(Exception ex) => ex is HttpRequestException or IOException or TimeoutException or PartialFetchException;
+
+    public override async ValueTask DisposeAsync()
     {
-        _body?.Dispose();
-        _response?.Dispose();
-        _body = null;
-        _response = null;
+        if (_disposed)
+            return;
+        _disposed = true;
+        await _stop.CancelAsync();
+        var fetches = _ahead.ToList();
+        if (_current is not null)
+            fetches.Add(_current);
+        await Task.WhenAll(fetches.Select(f => f.Task));
+        foreach (var fetch in fetches)
+            await fetch.Pipe.Reader.CompleteAsync();
+        _ahead.Clear();
+        _current = null;
+        _stop.Dispose();
+        await base.DisposeAsync();
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
-            CloseChunk();
+        if (disposing && !_disposed)
+            DisposeAsync().AsTask().GetAwaiter().GetResult();
         base.Dispose(disposing);
     }
 
@@ -155,4 +261,16 @@ internal sealed class RangedMediaStream(
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private sealed class RangeFetch(Pipe pipe)
+    {
+        public Pipe Pipe { get; } = pipe;
+        public Task Task { get; set; } = Task.CompletedTask;
+    }
+
+    /// <summary>A response that failed after writing some bytes to the pipe: the retry starts after them.</summary>
+    private sealed class PartialFetchException(long delivered, Exception inner) : Exception(inner.Message, inner)
+    {
+        public long Delivered { get; } = delivered;
+    }
 }

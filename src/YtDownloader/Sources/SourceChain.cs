@@ -3,15 +3,19 @@ using YtDownloader.Urls;
 namespace YtDownloader.Sources;
 
 /// <summary>
-/// YouTube first, then each configured Invidious instance: the first source that answers wins.
+/// YouTube first, then each configured Invidious instance: the first source that answers wins, remembered for a short while.
 /// Every failure moves on to the next source, verdicts about the video included: YouTube answers
 /// "unavailable" or a bot check to one client or address and plays the same video to another.
 /// </summary>
-public sealed class SourceChain(IEnumerable<IVideoSource> sources, ILogger<SourceChain> logger)
+public sealed class SourceChain(IEnumerable<IVideoSource> sources, VideoInfoCache cache, ILogger<SourceChain> logger)
 {
     private readonly IReadOnlyList<IVideoSource> _sources = sources.ToList();
 
-    public async Task<VideoInfo> GetVideoAsync(VideoId id, CancellationToken cancellationToken)
+    /// <summary>The video as the first source that answers describes it, or as it was recently, while its URLs stay valid.</summary>
+    public Task<VideoInfo> GetVideoAsync(VideoId id, CancellationToken cancellationToken) =>
+        cache.GetOrLookUpAsync(id, LookUpAsync, cancellationToken);
+
+    private async Task<VideoInfo> LookUpAsync(VideoId id, CancellationToken cancellationToken)
     {
         var failures = new List<(string, YtDownloaderException)>();
         foreach (var source in _sources)

@@ -27,6 +27,19 @@ public enum YoutubeBehaviour
     CipherOnly,
 }
 
+/// <summary>How the fake media server misbehaves in the middle of a response.</summary>
+public enum MediaFault
+{
+    /// <summary>The connection is cut.</summary>
+    Drop,
+
+    /// <summary>The response ends, with the connection closed cleanly, before the Content-Length it announced.</summary>
+    ShortBody,
+
+    /// <summary>The response stops sending and never finishes, until the client gives up.</summary>
+    Stall,
+}
+
 /// <summary>
 /// YouTube and Invidious as the service sees them, on 127.0.0.1: <c>/youtubei/v1/player</c> and
 /// <c>/api/v1/videos/{id}</c> answer in the real shapes, built from recorded responses, with media URLs
@@ -41,7 +54,8 @@ public sealed class FakeOrigin : IAsyncLifetime
 
     private readonly TestMedia _media;
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, long> _dropOnceAt = new();
+    private readonly ConcurrentDictionary<string, Plan<(MediaFault Fault, long Offset)>> _faults = new();
+    private readonly ConcurrentDictionary<string, Plan<int>> _failures = new();
 
     public FakeOrigin(TestMedia media)
     {
@@ -78,7 +92,16 @@ public sealed class FakeOrigin : IAsyncLifetime
     public ConcurrentDictionary<string, bool> Invidious { get; } = new();
 
     /// <summary>The next response for this file that crosses the offset is cut there, as a dropped connection.</summary>
-    public void DropConnectionOnceAt(string mediaName, long offset) => _dropOnceAt[mediaName] = offset;
+    public void DropConnectionOnceAt(string mediaName, long offset) => InjectAt(mediaName, MediaFault.Drop, offset);
+
+    /// <summary>The next <paramref name="times"/> responses for this file that cross the offset misbehave there.</summary>
+    public void InjectAt(string mediaName, MediaFault fault, long offset, int times = 1) => _faults[mediaName] = new((fault, offset), times);
+
+    /// <summary>The next <paramref name="times"/> requests for this file are answered with this status and no body.</summary>
+    public void FailRequests(string mediaName, int status, int times) => _failures[mediaName] = new(status, times);
+
+    /// <summary>Bytes per second each media response is paced to, as a distant CDN serves one connection; null for full speed.</summary>
+    public long? BytesPerSecondPerConnection { get; set; }
 
     public int CountRequests(string prefix) => Requests.Count(r => r.StartsWith(prefix, StringComparison.Ordinal));
 
@@ -211,6 +234,11 @@ public sealed class FakeOrigin : IAsyncLifetime
             context.Response.StatusCode = 404;
             return;
         }
+        if (_failures.TryGetValue(name, out var failure) && failure.TryUse())
+        {
+            context.Response.StatusCode = failure.What;
+            return;
+        }
         var query = context.Request.Query;
         if (query["checkcipher"] == "1"
             && (query["sig"] != CipherAnswer["expected_sig"]!.GetValue<string>() || query["n"] != CipherAnswer["expected_n"]!.GetValue<string>()))
@@ -239,23 +267,61 @@ public sealed class FakeOrigin : IAsyncLifetime
         context.Response.ContentType = media.MimeType.Split(';')[0];
 
         var stopAt = to + 1;
-        var drop = _dropOnceAt.TryGetValue(name, out var dropAt) && dropAt > from && dropAt <= to && _dropOnceAt.TryRemove(name, out _);
-        if (drop)
-            stopAt = dropAt;
+        var fault = _faults.TryGetValue(name, out var planned) && planned.What.Offset >= from && planned.What.Offset <= to && planned.TryUse()
+            ? planned.What.Fault
+            : (MediaFault?)null;
+        if (fault is not null)
+            stopAt = planned!.What.Offset;
 
         await using var file = File.OpenRead(media.Path);
         file.Position = from;
         var buffer = new byte[64 * 1024];
+        var pace = BytesPerSecondPerConnection is { } rate ? new Pacer(rate) : null;
         for (var position = from; position < stopAt;)
         {
             var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, stopAt - position)));
-            await context.Response.Body.WriteAsync(buffer.AsMemory(0, read));
+            await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
             position += read;
+            if (pace is not null)
+                await pace.WaitAsync(position - from, context.RequestAborted);
         }
-        if (drop)
+        if (fault is null)
+            return;
+        await context.Response.Body.FlushAsync();
+        switch (fault)
         {
-            await context.Response.Body.FlushAsync();
-            context.Abort();
+            case MediaFault.Drop:
+                context.Abort();
+                break;
+            case MediaFault.Stall:
+                try { await Task.Delay(TimeSpan.FromMinutes(2), context.RequestAborted); }
+                catch (OperationCanceledException) { }
+                context.Abort();
+                break;
+            case MediaFault.ShortBody:
+                // Returning with fewer bytes than the Content-Length makes Kestrel close the connection after them.
+                break;
+        }
+    }
+
+    /// <summary>A misbehaviour planned for a number of uses.</summary>
+    private sealed class Plan<T>(T what, int times)
+    {
+        private int _left = times;
+        public T What { get; } = what;
+        public bool TryUse() => Interlocked.Decrement(ref _left) >= 0;
+    }
+
+    /// <summary>Paces one response to a rate, as a CDN paces one connection.</summary>
+    private sealed class Pacer(long bytesPerSecond)
+    {
+        private readonly long _start = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        public async Task WaitAsync(long sent, CancellationToken cancellationToken)
+        {
+            var due = TimeSpan.FromSeconds((double)sent / bytesPerSecond) - System.Diagnostics.Stopwatch.GetElapsedTime(_start);
+            if (due > TimeSpan.FromMilliseconds(1))
+                await Task.Delay(due, cancellationToken);
         }
     }
 
