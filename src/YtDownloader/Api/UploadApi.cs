@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using YtDownloader.Pipeline;
+using YtDownloader.Security;
 
 namespace YtDownloader.Api;
 
@@ -9,7 +10,8 @@ public static class UploadApi
     {
         app.MapPost("/api/upload-s3", UploadAsync)
             .WithName("UploadToS3")
-            .WithSummary("Downloads a video at one quality, merges it into MP4 when needed, and streams it into the bucket.");
+            .WithSummary("Downloads a video at one quality, merges it into MP4 when needed, and streams it into the bucket.")
+            .RequireRateLimiting(RateLimitPolicies.Jobs);
         return app;
     }
 

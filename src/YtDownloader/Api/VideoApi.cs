@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using YtDownloader.Pipeline;
+using YtDownloader.Security;
 using YtDownloader.Sources;
 using YtDownloader.Urls;
 
@@ -11,7 +12,8 @@ public static class VideoApi
     {
         app.MapGet("/api/video", GetVideoAsync)
             .WithName("GetVideo")
-            .WithSummary("A video's metadata and qualities: one per resolution, or every format with all=true.");
+            .WithSummary("A video's metadata and qualities: one per resolution, or every format with all=true.")
+            .RequireRateLimiting(RateLimitPolicies.Metadata);
         return app;
     }
 

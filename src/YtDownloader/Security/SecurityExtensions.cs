@@ -99,7 +99,7 @@ public static class SecurityExtensions
                 {
                     Status = StatusCodes.Status413PayloadTooLarge,
                     Title = "Request too large",
-                    Detail = $"The request body is larger than {limit} bytes: the API takes small JSON documents only.",
+                    Detail = $"The request body is too large: the API takes small JSON documents only (at most {limit} bytes).",
                 },
             });
             return;

@@ -42,6 +42,7 @@ public sealed class FakeOrigin : IAsyncLifetime
     private readonly TestMedia _media;
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, long> _dropOnceAt = new();
+    private readonly ConcurrentDictionary<string, Task> _holds = new();
 
     public FakeOrigin(TestMedia media)
     {
@@ -58,6 +59,7 @@ public sealed class FakeOrigin : IAsyncLifetime
         _app.MapPost("/youtubei/v1/player", PlayerAsync);
         _app.MapGet("/api/v1/videos/{id}", InvidiousVideo);
         _app.MapGet("/media/{name}", MediaAsync);
+        _app.MapGet("/redirect", (string to) => Results.Redirect(to));
         _app.MapGet("/iframe_api", () => Results.Text(File.ReadAllText(Fixtures.Path(CipherCase, "iframe_api.js")), "text/javascript"));
         _app.MapGet($"/s/player/{{version}}/player_ias.vflset/en_US/base.js", (string version) =>
             File.Exists(Fixtures.Path(CipherCase, $"base-{version}.js"))
@@ -77,6 +79,15 @@ public sealed class FakeOrigin : IAsyncLifetime
 
     /// <summary>The next response for this file that crosses the offset is cut there, as a dropped connection.</summary>
     public void DropConnectionOnceAt(string mediaName, long offset) => _dropOnceAt[mediaName] = offset;
+
+    /// <summary>Rewrites the media URLs of one video's player response, e.g. to point them at a host the service must refuse.</summary>
+    public ConcurrentDictionary<string, Func<Uri, Uri>> MediaUrls { get; } = new();
+
+    /// <summary>Files served with every byte flipped: what ffmpeg makes of garbage.</summary>
+    public ConcurrentDictionary<string, bool> CorruptMedia { get; } = new();
+
+    /// <summary>The next request for this file waits until <paramref name="release"/> completes before it is answered.</summary>
+    public void HoldMediaUntil(string mediaName, Task release) => _holds[mediaName] = release;
 
     public int CountRequests(string prefix) => Requests.Count(r => r.StartsWith(prefix, StringComparison.Ordinal));
 
@@ -117,6 +128,11 @@ public sealed class FakeOrigin : IAsyncLifetime
         streaming["formats"] = new JsonArray(YoutubeFormat(_media.Muxed360, recorded));
         streaming["adaptiveFormats"] = new JsonArray(
             _media.All.Where(m => m != _media.Muxed360).Select(m => YoutubeFormat(m, recorded)).ToArray());
+        if (MediaUrls.TryGetValue(id, out var rewrite))
+        {
+            foreach (var format in streaming["formats"]!.AsArray().Concat(streaming["adaptiveFormats"]!.AsArray()))
+                format!["url"] = rewrite(new Uri(format["url"]!.GetValue<string>())).ToString();
+        }
         return response;
     }
 
@@ -236,6 +252,9 @@ public sealed class FakeOrigin : IAsyncLifetime
         context.Response.ContentLength = to - from + 1;
         context.Response.ContentType = media.MimeType.Split(';')[0];
 
+        if (_holds.TryRemove(name, out var hold))
+            await hold;
+        var corrupt = CorruptMedia.ContainsKey(name);
         var stopAt = to + 1;
         var drop = _dropOnceAt.TryGetValue(name, out var dropAt) && dropAt > from && dropAt <= to && _dropOnceAt.TryRemove(name, out _);
         if (drop)
@@ -247,6 +266,8 @@ public sealed class FakeOrigin : IAsyncLifetime
         for (var position = from; position < stopAt;)
         {
             var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, stopAt - position)));
+            if (corrupt)
+                buffer.AsSpan(0, read).Reverse();
             await context.Response.Body.WriteAsync(buffer.AsMemory(0, read));
             position += read;
         }

@@ -7,11 +7,13 @@ namespace YtDownloader.IntegrationTests.TestSupport;
 /// The real service on real Kestrel (a real port on 127.0.0.1), configured as a user would configure it:
 /// only its settings differ, pointing it at the fake origin and the storage under test.
 /// </summary>
-public sealed class ServiceFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class ServiceFactory(IReadOnlyDictionary<string, string?> settings, Action<IWebHostBuilder>? configure = null)
+    : WebApplicationFactory<Program>
 {
-    public static ServiceFactory Start(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="configure">Anything besides settings, e.g. a logger provider that captures what the service logs.</param>
+    public static ServiceFactory Start(IReadOnlyDictionary<string, string?> settings, Action<IWebHostBuilder>? configure = null)
     {
-        var factory = new ServiceFactory(settings);
+        var factory = new ServiceFactory(settings, configure);
         factory.UseKestrel(0);
         factory.StartServer();
         return factory;
@@ -21,6 +23,7 @@ public sealed class ServiceFactory(IReadOnlyDictionary<string, string?> settings
     {
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
+        configure?.Invoke(builder);
     }
 
     public static Dictionary<string, string?> S3Settings(FakeOrigin origin, S3TestServer s3) => new()
