@@ -19,9 +19,16 @@ public sealed class ServiceFactory(IReadOnlyDictionary<string, string?> settings
         return factory;
     }
 
+    /// <summary>Every test class sends many requests from one address: rate limits only where a test sets them.</summary>
+    private static readonly Dictionary<string, string?> TestDefaults = new()
+    {
+        ["Limits:MetadataRequests"] = "100000",
+        ["Limits:JobRequests"] = "100000",
+    };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in TestDefaults.Where(d => !settings.ContainsKey(d.Key)).Concat(settings))
             builder.UseSetting(key, value);
         configure?.Invoke(builder);
     }
