@@ -6,6 +6,8 @@
 #   scripts/s3-server.sh start    start it (no-op if ours is already running), create the S3 user
 #   scripts/s3-server.sh stop     stop it and delete its data directory
 #   scripts/s3-server.sh status   exit 0 if it is running and answering HTTP, 1 otherwise
+#   scripts/s3-server.sh gateway-stop    stop only radosgw, keeping Ceph and the data (an S3 outage, for fault tests)
+#   scripts/s3-server.sh gateway-start   start radosgw again on the same data
 #
 # Settings (environment):
 #   S3_PORT           radosgw HTTP port                 (default 7480)
@@ -35,7 +37,7 @@ say() { echo "s3-server: $*"; }
 err() { echo "s3-server: $*" >&2; }
 
 usage() {
-  echo "usage: $0 start|stop|status" >&2
+  echo "usage: $0 start|stop|status|gateway-stop|gateway-start" >&2
   exit 2
 }
 
@@ -365,10 +367,42 @@ cmd_status() {
   return 1
 }
 
+cmd_gateway_stop() {
+  local pid
+  if ! pid=$(daemon_pid rgw); then
+    say "radosgw is not running"
+    return 0
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  rm -f "$S3_DIR/run/rgw.pid"
+  wait_gone 5 "$pid" || { kill -KILL "$pid" 2>/dev/null || true; wait_gone 10 "$pid" || true; }
+  say "radosgw stopped; Ceph and the data in $S3_DIR are kept"
+}
+
+cmd_gateway_start() {
+  if [ ! -f "$MARKER" ] || ! daemon_pid mon >/dev/null || ! daemon_pid osd >/dev/null; then
+    err "no running Ceph in $S3_DIR: use start"
+    exit 1
+  fi
+  if ! daemon_pid rgw >/dev/null; then
+    radosgw -c "$CONF" -n client.rgw.a -f </dev/null >>"$S3_DIR/log/rgw.out" 2>&1 &
+    echo $! >"$S3_DIR/run/rgw.pid"
+  fi
+  local deadline=$((SECONDS + S3_START_TIMEOUT))
+  until http_answers; do
+    daemon_pid rgw >/dev/null || start_failed "radosgw exited"
+    [ "$SECONDS" -lt "$deadline" ] || start_failed "radosgw did not answer on $URL within $S3_START_TIMEOUT s"
+    sleep 0.25
+  done
+  say "radosgw answers again on $URL"
+}
+
 [ "$#" -eq 1 ] || usage
 case "$1" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
+  gateway-stop) cmd_gateway_stop ;;
+  gateway-start) cmd_gateway_start ;;
   *) usage ;;
 esac

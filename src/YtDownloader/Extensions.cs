@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using YtDownloader.Api;
 using YtDownloader.Jobs;
 using YtDownloader.Pipeline;
+using YtDownloader.Security;
 using YtDownloader.Sources;
 using YtDownloader.Sources.Invidious;
 using YtDownloader.Sources.Youtube;
@@ -20,7 +21,7 @@ public static class Extensions
 
     public static void AddYtDownloader(this WebApplicationBuilder builder)
     {
-        // Port 8080 unless --urls or ASPNETCORE_URLS says otherwise; loopback until access control exists.
+        // Port 8080 on loopback unless --urls or ASPNETCORE_URLS says otherwise; other addresses need an API key (Auth).
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             builder.WebHost.UseUrls(DefaultUrls);
 
@@ -34,6 +35,7 @@ public static class Extensions
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddHealthChecks();
+        services.AddSecurity();
 
         services.AddSources();
         services.AddPipeline();
@@ -131,9 +133,13 @@ public static class Extensions
                 config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(s3.Region);
             else
                 config.ServiceURL = s3.ServiceUrl;
-            // The standard credential chain: environment, ~/.aws/credentials, instance roles.
-            return new AmazonS3Client(config);
+            // Explicit keys when configured, else the standard chain: environment, ~/.aws/credentials, instance roles.
+            return string.IsNullOrEmpty(s3.SecretAccessKey)
+                ? new AmazonS3Client(config)
+                : new AmazonS3Client(new BasicAWSCredentials(s3.AccessKeyId, s3.SecretAccessKey), config);
         });
+        services.AddSingleton<AbandonedUploads>();
+        services.AddHostedService(sp => sp.GetRequiredService<AbandonedUploads>());
         services.AddSingleton<LocalVideoStore>();
         services.AddSingleton<IVideoStore>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.UsesS3
             ? ActivatorUtilities.CreateInstance<S3VideoStore>(sp)

@@ -1,5 +1,6 @@
 using YtDownloader;
 using YtDownloader.Api;
+using YtDownloader.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddYtDownloader();
@@ -7,12 +8,14 @@ builder.AddYtDownloader();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSecurity();
 app.UsePage();
 
 app.MapVideoApi();
 app.MapUploadApi();
 app.MapJobsApi();
 app.MapFilesApi();
+app.MapAuthApi();
 app.MapHealthChecks("/healthz");
 
 app.Run();

@@ -83,3 +83,101 @@ public sealed class BadInputSpecs(ServiceFixture fixture) : IClassFixture<Servic
         (await http.GetStringAsync("/")).ShouldContain("YtDownloader");
     }
 }
+
+public sealed class HostileInputSpecs(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+{
+    [Theory]
+    [InlineData(100 * 1024, HttpStatusCode.RequestUriTooLong)]
+    [InlineData(6 * 1024, HttpStatusCode.BadRequest)]
+    public async Task A_huge_URL_gives_a_4xx(int length, HttpStatusCode expected)
+    {
+        using var http = fixture.CreateClient();
+        var url = "https://www.youtube.com/watch?v=aaaaaaaaaaa&x=" + new string('a', length);
+
+        using var response = await http.GetAsync($"/api/video?url={Uri.EscapeDataString(url)}");
+
+        response.StatusCode.ShouldBe(expected);
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("null")]
+    [InlineData("\"just a string\"")]
+    [InlineData("""{"url":["https://youtu.be/aaaaaaaaaaa"],"quality":"720p"}""")]
+    [InlineData("""{"url":"https://youtu.be/aaaaaaaaaaa","quality":720}""")]
+    [InlineData("""{"url":"https://youtu.be/aaaaaaaaaaa","quality":{"height":720}}""")]
+    [InlineData("""{"url":"https://youtu.be/aaaaaaaaaaa","quality":"720p","title":false}""")]
+    [InlineData("""{"url":"https://youtu.be/aaaaaaaaaaa","quality":"720p"}trailing""")]
+    [InlineData("""{"url":"\ud800","quality":"720p"}""")]
+    [InlineData("\u00ff\u00fe garbage bytes")]
+    public async Task Invalid_JSON_and_wrong_types_give_400_never_500(string json)
+    {
+        using var http = fixture.CreateClient();
+
+        using var response = await http.PostAsync("/api/upload-s3", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ApiClient.ReadJsonAsync(response)).Text("detail").Length.ShouldBeGreaterThan(10);
+    }
+
+    [Fact]
+    public async Task Deeply_nested_JSON_and_a_wrong_content_type_give_a_4xx()
+    {
+        using var http = fixture.CreateClient();
+        var nested = new string('[', 5000) + new string(']', 5000);
+
+        using var deep = await http.PostAsync("/api/upload-s3", new StringContent(nested, Encoding.UTF8, "application/json"));
+        using var plain = await http.PostAsync("/api/upload-s3", new StringContent("""{"url":"aaaaaaaaaaa","quality":"720p"}""", Encoding.UTF8, "text/plain"));
+
+        deep.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        plain.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Theory]
+    [InlineData("4320p")]
+    [InlineData("abc")]
+    [InlineData("-1")]
+    [InlineData("0")]
+    [InlineData("99999999999")]
+    [InlineData("720q")]
+    [InlineData("1280x720x")]
+    [InlineData("720p\u0000")]
+    [InlineData("../../720p")]
+    public async Task An_unknown_quality_gives_400(string quality)
+    {
+        fixture.Origin.Youtube[FakeOrigin.PlayableVideo] = YoutubeBehaviour.Playable;
+        using var http = fixture.CreateClient();
+
+        var (status, body, _) = await http.UploadAsync(new { url = FakeOrigin.PlayableVideo, quality });
+
+        status.ShouldBe(HttpStatusCode.BadRequest, body.ToString());
+        body.Text("detail").ShouldContain("is not available");
+    }
+
+    public static TheoryData<string> HostileTitles => new()
+    {
+        "a/b\\c/../../etc/passwd",
+        "..",
+        "con\u0000trol\r\n\t\u001b[31mchars\u007f",
+        "\u202Egnp.exe\u202C right-to-left \u200F\u061C",
+        "emoji \U0001F3AC\U0001F525\U0001F468\u200D\U0001F469\u200D\U0001F467 split",
+        string.Concat(Enumerable.Repeat("Long title / with \\ separators .. and \U0001F3AC ", 25))[..1000],
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileTitles))]
+    public async Task A_hostile_title_keeps_the_object_key_safe_and_travels_intact_in_the_metadata(string title)
+    {
+        const string id = "hostiletitl";
+        fixture.Origin.Youtube[id] = YoutubeBehaviour.Playable;
+        using var http = fixture.CreateClient();
+
+        var (status, body, _) = await http.UploadAsync(new { url = id, quality = "360p", title });
+
+        status.ShouldBe(HttpStatusCode.OK, body.ToString());
+        var key = body.Text("key");
+        key.ShouldMatch(@"^youtube/hostiletitl/[\p{L}\p{N}-]{1,80}_640x360\.mp4$");
+        var metadata = await fixture.S3.Client.GetObjectMetadataAsync(fixture.S3.Bucket, key);
+        Uri.UnescapeDataString(metadata.Metadata["x-amz-meta-title"]).ShouldBe(title.Trim());
+    }
+}

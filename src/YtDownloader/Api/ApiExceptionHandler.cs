@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using YtDownloader.Jobs;
 using YtDownloader.Pipeline;
+using YtDownloader.Security;
 using YtDownloader.Sources;
 using YtDownloader.Sources.Youtube.Player;
 using YtDownloader.Storage;
@@ -38,12 +39,17 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
     private static (int Status, string Title, string Detail) Describe(Exception exception) => exception switch
     {
         InvalidRequestException or UnknownQualityException => (400, "Invalid request", exception.Message),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (413, "Request too large",
+            "The request body is too large: the API takes small JSON documents only."),
         BadHttpRequestException bad => (bad.StatusCode, "Invalid request",
             "The request could not be read: send a JSON body such as {\"url\": \"https://youtu.be/…\", \"quality\": \"1280x720\"}."),
+        VideoTooLargeException => (422, "Video too large", exception.Message),
         VideoUnavailableException => (422, "Video cannot be downloaded", exception.Message),
         AllSourcesFailedException { Unavailable: { } unavailable } => (422, "Video cannot be downloaded", unavailable.Message),
         AllSourcesFailedException or SourceFailedException or PlayerScriptException => (502, "YouTube could not be reached", exception.Message),
         DownloadException or MuxException => (502, "Download failed", exception.Message),
+        OutboundRequestRefusedException => (502, "Refused to contact a host", exception.Message),
+        StorageFullException => (507, "Storage full", exception.Message),
         StorageException => (503, "Storage unavailable", exception.Message),
         QueueFullException => (429, "Too many uploads waiting", exception.Message),
         JobNotFoundException => (404, "No such job", exception.Message),

@@ -2,6 +2,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
 using YtDownloader.Jobs;
+using YtDownloader.Security;
 
 namespace YtDownloader.Api;
 
@@ -15,7 +16,8 @@ public static class JobsApi
     {
         var jobs = app.MapGroup("/api/jobs");
         jobs.MapPost("", CreateAsync).WithName("CreateJob")
-            .WithSummary("Starts storing a video at one quality; joins an equal job, or answers with the object if it exists.");
+            .WithSummary("Starts storing a video at one quality; joins an equal job, or answers with the object if it exists.")
+            .RequireRateLimiting(RateLimitPolicies.Jobs);
         jobs.MapGet("", ListAsync).WithName("ListJobs").WithSummary("Jobs, newest first, a page at a time.");
         jobs.MapGet("/{id}", GetAsync).WithName("GetJob");
         jobs.MapDelete("/{id}", CancelAsync).WithName("CancelJob").WithSummary("Cancels a waiting or running job.");

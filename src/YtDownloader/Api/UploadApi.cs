@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using YtDownloader.Jobs;
+using YtDownloader.Security;
 
 namespace YtDownloader.Api;
 
@@ -9,7 +10,8 @@ public static class UploadApi
     {
         app.MapPost("/api/upload-s3", UploadAsync)
             .WithName("UploadToS3")
-            .WithSummary("Stores a video at one quality as a job and waits for it; the job goes on if the client leaves.");
+            .WithSummary("Stores a video at one quality as a job and waits for it; the job goes on if the client leaves.")
+            .RequireRateLimiting(RateLimitPolicies.Jobs);
         return app;
     }
 

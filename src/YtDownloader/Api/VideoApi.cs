@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using YtDownloader.Pipeline;
+using YtDownloader.Security;
 using YtDownloader.Sources;
 using YtDownloader.Urls;
 
@@ -11,10 +12,12 @@ public static class VideoApi
     {
         app.MapGet("/api/video", GetVideoAsync)
             .WithName("GetVideo")
-            .WithSummary("A video's metadata and qualities: one per resolution, or every format with all=true.");
+            .WithSummary("A video's metadata and qualities: one per resolution, or every format with all=true.")
+            .RequireRateLimiting(RateLimitPolicies.Metadata);
         app.MapGet("/api/video/{id}/thumbnail", GetThumbnailAsync)
             .WithName("GetVideoThumbnail")
-            .WithSummary("The video's thumbnail, fetched by the server so that the page never talks to a third party.");
+            .WithSummary("The video's thumbnail, fetched by the server so that the page never talks to a third party.")
+            .RequireRateLimiting(RateLimitPolicies.Metadata);
         return app;
     }
 

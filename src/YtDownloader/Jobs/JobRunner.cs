@@ -21,6 +21,7 @@ public sealed class JobRunner(
     VideoPipeline pipeline,
     SourceChain sources,
     IVideoStore videos,
+    VideoLimits limits,
     IOptions<JobsOptions> options,
     IOptions<StorageOptions> storage,
     TimeProvider time,
@@ -41,6 +42,7 @@ public sealed class JobRunner(
         // Resolved before queuing: a private video or an unknown quality is answered now, and the key is known.
         var video = await sources.GetVideoAsync(request.VideoId, cancellationToken);
         var plan = FormatSelector.Choose(video, request.Quality);
+        limits.Check(video, plan);
         var title = string.IsNullOrWhiteSpace(request.Title) ? video.Title : request.Title.Trim();
         var key = ObjectKeys.For(storage.Value.S3.Prefix, video.Id, title, plan.Quality);
         var snapshot = new JobSnapshot(

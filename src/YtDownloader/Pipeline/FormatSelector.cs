@@ -91,7 +91,8 @@ public static class FormatSelector
         var rest = q[digits.Length..];
         if (digits.Length == 0 || !(rest is "" or "p" || (rest.StartsWith('p') && rest[1..].All(char.IsAsciiDigit))))
             return null;
-        var height = int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
+        if (!int.TryParse(digits, System.Globalization.CultureInfo.InvariantCulture, out var height))
+            return null;
         // "720p" means the short side, so portrait videos (Shorts) match too.
         return available.FirstOrDefault(f => Math.Min(f.Width ?? 0, f.Height ?? 0) == height)?.Resolution;
     }

@@ -22,7 +22,8 @@ public sealed record PipelineProgress(PipelinePhase Phase, long BytesDownloaded,
 /// Nothing is held whole in memory or on disk: bytes flow through bounded buffers from the media server to storage.
 /// </summary>
 public sealed class VideoPipeline(
-    SourceChain sources, MediaFetcher fetcher, FfmpegMuxer muxer, IVideoStore store, IOptions<StorageOptions> storage)
+    SourceChain sources, MediaFetcher fetcher, FfmpegMuxer muxer, IVideoStore store, IOptions<StorageOptions> storage,
+    VideoLimits limits)
 {
     // Enough to keep ffmpeg busy while a part uploads; small next to the parts themselves.
     private static readonly PipeOptions MuxPipeOptions = new(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19);
@@ -32,6 +33,7 @@ public sealed class VideoPipeline(
         progress?.Report(new PipelineProgress(PipelinePhase.Resolving, 0, 0, null));
         var video = await sources.GetVideoAsync(request.VideoId, cancellationToken);
         var plan = FormatSelector.Choose(video, request.Quality);
+        limits.Check(video, plan);
 
         var title = string.IsNullOrWhiteSpace(request.Title) ? video.Title : request.Title.Trim();
         var key = ObjectKeys.For(storage.Value.S3.Prefix, video.Id, title, plan.Quality);

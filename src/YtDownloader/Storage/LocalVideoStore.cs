@@ -36,7 +36,9 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options) : IVideo
                     progress?.Report(size);
                 }
             }
-            await File.WriteAllTextAsync(path + MetadataSuffix, JsonSerializer.Serialize(description), cancellationToken);
+            // The description is written beside the partial file too: a full disk must not leave half of it behind.
+            await File.WriteAllTextAsync(partial + MetadataSuffix, JsonSerializer.Serialize(description), cancellationToken);
+            File.Move(partial + MetadataSuffix, path + MetadataSuffix, overwrite: true);
             File.Move(partial, path, overwrite: true);
 
             return Stored(key, size, description.ContentType);
@@ -44,6 +46,10 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options) : IVideo
         catch (Exception ex)
         {
             File.Delete(partial);
+            File.Delete(partial + MetadataSuffix);
+            if (IsDiskFull(ex))
+                throw new StorageFullException(
+                    $"The local folder {Root} is full ({ex.Message}): free some space or set Storage__Local__Path to a larger disk. Nothing was left behind.", ex);
             if (ex is IOException or UnauthorizedAccessException)
                 throw new StorageException($"Could not write the video to the local folder {Root}: {ex.Message}. Nothing was left behind.", ex);
             throw;
@@ -70,6 +76,10 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options) : IVideo
         var url = new Uri($"{FilesRoute}/{string.Join('/', key.Split('/').Select(Uri.EscapeDataString))}", UriKind.Relative);
         return new StoredObject(key, Bucket, size, contentType, url, url);
     }
+
+    // ENOSPC and EDQUOT on Unix (.NET reports the errno), ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL on Windows.
+    private static bool IsDiskFull(Exception ex) =>
+        ex is IOException { HResult: 28 or 122 or unchecked((int)0x80070070) or unchecked((int)0x80070027) };
 
     /// <summary>The file behind a key, or null when the key would reach outside the store's folder.</summary>
     public string? PathOf(string key)

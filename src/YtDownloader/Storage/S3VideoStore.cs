@@ -11,7 +11,8 @@ namespace YtDownloader.Storage;
 /// and uploaded with bounded parallelism, so memory stays near part size times parallel parts whatever
 /// the video's size. Any failure aborts the upload: no partial object, no orphaned parts.
 /// </summary>
-internal sealed class S3VideoStore(IAmazonS3 s3, IOptions<StorageOptions> options, TimeProvider time, ILogger<S3VideoStore> logger)
+internal sealed class S3VideoStore(
+    IAmazonS3 s3, IOptions<StorageOptions> options, TimeProvider time, AbandonedUploads abandoned, ILogger<S3VideoStore> logger)
     : IVideoStore
 {
     private readonly S3StorageOptions _options = options.Value.S3;
@@ -174,7 +175,8 @@ internal sealed class S3VideoStore(IAmazonS3 s3, IOptions<StorageOptions> option
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Could not abort multipart upload {UploadId} of {Key}; the bucket's lifecycle rules must clean it up", uploadId, key);
+            logger.LogError("Could not abort multipart upload {UploadId} of {Key} ({Error}); trying again in the background", uploadId, key, ex.Message);
+            abandoned.Add(Bucket, key, uploadId);
         }
     }
 

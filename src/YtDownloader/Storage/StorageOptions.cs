@@ -30,6 +30,14 @@ public sealed class S3StorageOptions
     public int ParallelParts { get; set; } = 4;
 
     public TimeSpan PresignedUrlLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Keys for the bucket; when the secret is empty the standard AWS credential chain is used.</summary>
+    public string? AccessKeyId { get; set; }
+
+    public string? SecretAccessKey { get; set; }
+
+    /// <summary>How often an upload whose abort failed (the server was down) is aborted again, until it works.</summary>
+    public TimeSpan AbortRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class LocalStorageOptions

@@ -56,6 +56,7 @@ public sealed class FakeOrigin : IAsyncLifetime
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, Plan<(MediaFault Fault, long Offset)>> _faults = new();
     private readonly ConcurrentDictionary<string, Plan<int>> _failures = new();
+    private readonly ConcurrentDictionary<string, Task> _holds = new();
 
     public FakeOrigin(TestMedia media)
     {
@@ -74,6 +75,7 @@ public sealed class FakeOrigin : IAsyncLifetime
         _app.MapGet("/media/{name}", MediaAsync);
         // i.ytimg.com's thumbnail paths, which the service sends here once the origin is configured.
         _app.MapGet("/vi/{id}/{file}", () => Results.File(_media.Thumbnail, "image/jpeg"));
+        _app.MapGet("/redirect", (string to) => Results.Redirect(to));
         _app.MapGet("/iframe_api", () => Results.Text(File.ReadAllText(Fixtures.Path(CipherCase, "iframe_api.js")), "text/javascript"));
         _app.MapGet($"/s/player/{{version}}/player_ias.vflset/en_US/base.js", (string version) =>
             File.Exists(Fixtures.Path(CipherCase, $"base-{version}.js"))
@@ -102,6 +104,15 @@ public sealed class FakeOrigin : IAsyncLifetime
 
     /// <summary>Bytes per second each media response is paced to, as a distant CDN serves one connection; null for full speed.</summary>
     public long? BytesPerSecondPerConnection { get; set; }
+
+    /// <summary>Rewrites the media URLs of one video's player response, e.g. to point them at a host the service must refuse.</summary>
+    public ConcurrentDictionary<string, Func<Uri, Uri>> MediaUrls { get; } = new();
+
+    /// <summary>Files served with every byte flipped: what ffmpeg makes of garbage.</summary>
+    public ConcurrentDictionary<string, bool> CorruptMedia { get; } = new();
+
+    /// <summary>The next request for this file waits until <paramref name="release"/> completes before it is answered.</summary>
+    public void HoldMediaUntil(string mediaName, Task release) => _holds[mediaName] = release;
 
     public int CountRequests(string prefix) => Requests.Count(r => r.StartsWith(prefix, StringComparison.Ordinal));
 
@@ -142,6 +153,11 @@ public sealed class FakeOrigin : IAsyncLifetime
         streaming["formats"] = new JsonArray(YoutubeFormat(_media.Muxed360, recorded));
         streaming["adaptiveFormats"] = new JsonArray(
             _media.All.Where(m => m != _media.Muxed360).Select(m => YoutubeFormat(m, recorded)).ToArray());
+        if (MediaUrls.TryGetValue(id, out var rewrite))
+        {
+            foreach (var format in streaming["formats"]!.AsArray().Concat(streaming["adaptiveFormats"]!.AsArray()))
+                format!["url"] = rewrite(new Uri(format["url"]!.GetValue<string>())).ToString();
+        }
         return response;
     }
 
@@ -266,6 +282,9 @@ public sealed class FakeOrigin : IAsyncLifetime
         context.Response.ContentLength = to - from + 1;
         context.Response.ContentType = media.MimeType.Split(';')[0];
 
+        if (_holds.TryRemove(name, out var hold))
+            await hold;
+        var corrupt = CorruptMedia.ContainsKey(name);
         var stopAt = to + 1;
         var fault = _faults.TryGetValue(name, out var planned) && planned.What.Offset >= from && planned.What.Offset <= to && planned.TryUse()
             ? planned.What.Fault
@@ -280,6 +299,8 @@ public sealed class FakeOrigin : IAsyncLifetime
         for (var position = from; position < stopAt;)
         {
             var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, stopAt - position)));
+            if (corrupt)
+                buffer.AsSpan(0, read).Reverse();
             await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
             position += read;
             if (pace is not null)

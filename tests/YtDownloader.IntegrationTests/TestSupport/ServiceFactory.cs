@@ -10,15 +10,24 @@ namespace YtDownloader.IntegrationTests.TestSupport;
 /// The real service on real Kestrel (a real port on 127.0.0.1), configured as a user would configure it:
 /// only its settings differ, pointing it at the fake origin and the storage under test.
 /// </summary>
-public sealed class ServiceFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class ServiceFactory(IReadOnlyDictionary<string, string?> settings, Action<IWebHostBuilder>? configure = null)
+    : WebApplicationFactory<Program>
 {
-    public static ServiceFactory Start(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="configure">Anything besides settings, e.g. a logger provider that captures what the service logs.</param>
+    public static ServiceFactory Start(IReadOnlyDictionary<string, string?> settings, Action<IWebHostBuilder>? configure = null)
     {
-        var factory = new ServiceFactory(settings);
+        var factory = new ServiceFactory(settings, configure);
         factory.UseKestrel(0);
         factory.StartServer();
         return factory;
     }
+
+    /// <summary>Every test class sends many requests from one address: rate limits only where a test sets them.</summary>
+    private static readonly Dictionary<string, string?> TestDefaults = new()
+    {
+        ["Limits:MetadataRequests"] = "100000",
+        ["Limits:JobRequests"] = "100000",
+    };
 
     /// <summary>The address Kestrel listens on, e.g. <c>http://127.0.0.1:41234</c>, for clients other than HttpClient (a browser).</summary>
     public string ServerUrl => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -30,8 +39,9 @@ public sealed class ServiceFactory(IReadOnlyDictionary<string, string?> settings
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Jobs:DatabasePath", JobsDatabase);
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in TestDefaults.Where(d => !settings.ContainsKey(d.Key)).Concat(settings))
             builder.UseSetting(key, value);
+        configure?.Invoke(builder);
     }
 
     public static Dictionary<string, string?> S3Settings(FakeOrigin origin, S3TestServer s3) => new()

@@ -14,7 +14,14 @@ public class ServiceFixture : IAsyncLifetime
         Origin = new FakeOrigin(Media);
         await Origin.InitializeAsync();
         await S3.InitializeAsync();
-        Service = ServiceFactory.Start(ServiceFactory.S3Settings(Origin, S3));
+        var settings = ServiceFactory.S3Settings(Origin, S3);
+        Configure(settings);
+        Service = ServiceFactory.Start(settings);
+    }
+
+    /// <summary>Where a fixture's service differs from the default one, e.g. with API keys.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
     }
 
     public HttpClient CreateClient() => Service.CreateClient();

@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace YtDownloader.Security;
+
+/// <summary>The rate limiting policies endpoints opt into with <c>.RequireRateLimiting(…)</c>.</summary>
+public static class RateLimitPolicies
+{
+    /// <summary>Asking YouTube about a video: cheap for us, but each one is a request YouTube may hold against our address.</summary>
+    public const string Metadata = "metadata";
+
+    /// <summary>Starting a download: each one costs bandwidth, ffmpeg time and bucket space.</summary>
+    public const string Jobs = "jobs";
+
+    internal static void Configure(RateLimiterOptions options)
+    {
+        options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        options.AddPolicy(Metadata, context => PerClient(context, l => l.MetadataRequests));
+        options.AddPolicy(Jobs, context => PerClient(context, l => l.JobRequests));
+        options.OnRejected = async (rejected, cancellationToken) =>
+        {
+            var context = rejected.HttpContext;
+            var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Title = "Too many requests",
+                    Detail = $"Too many requests from this client: try again in {seconds} s.",
+                },
+            });
+        };
+    }
+
+    /// <summary>One window per client: the API key when one was presented, else the remote address.</summary>
+    private static RateLimitPartition<string> PerClient(HttpContext context, Func<LimitsOptions, int> permits)
+    {
+        var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        var client = context.User.FindFirstValue(ApiKeyMiddleware.ClientClaim)
+            ?? context.Connection.RemoteIpAddress?.ToString()
+            ?? "unknown";
+        return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits(limits),
+            Window = limits.RateLimitWindow,
+            QueueLimit = 0,
+        });
+    }
+}

@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Options;
+using YtDownloader.Pipeline;
+
+namespace YtDownloader.Security;
+
+public sealed class CorsSettings
+{
+    public const string Section = "Cors";
+
+    /// <summary>Browser origins allowed to call the API from their own pages, e.g. <c>https://tools.example</c>. None by default.</summary>
+    public List<string> Origins { get; set; } = [];
+}
+
+/// <summary>Access control, limits and headers: what makes an instance safe to expose.</summary>
+public static class SecurityExtensions
+{
+    private const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
+        + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+    public static void AddSecurity(this IServiceCollection services)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, ListenAddressValidator>();
+        services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section)
+            .Validate(o => o.MaxDurationMinutes > 0 && o.MaxBytes > 0, "Limits:MaxDurationMinutes and Limits:MaxBytes must be positive.")
+            .Validate(o => o.MaxRequestBodyBytes >= 1024, "Limits:MaxRequestBodyBytes must be at least 1024.")
+            .Validate(o => o.MetadataRequests > 0 && o.JobRequests > 0 && o.RateLimitWindow > TimeSpan.Zero,
+                "Limits:MetadataRequests, Limits:JobRequests and Limits:RateLimitWindow must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<VideoLimits>();
+        services.AddRateLimiter(RateLimitPolicies.Configure);
+
+        services.AddOptions<CorsSettings>().BindConfiguration(CorsSettings.Section);
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<CorsSettings>>((cors, settings) =>
+        {
+            // No policy at all unless origins are configured: then browsers on other sites get no CORS headers.
+            if (settings.Value.Origins.Count > 0)
+                cors.AddDefaultPolicy(p => p.WithOrigins([.. settings.Value.Origins])
+                    .WithMethods("GET", "POST", "DELETE")
+                    .WithHeaders("Authorization", "Content-Type", ApiKeyMiddleware.KeyHeader)
+                    .WithExposedHeaders("Retry-After", "Location"));
+        });
+
+        // Malformed JSON and wrong types become exceptions the API's handler turns into a 400 with the reason,
+        // in every environment, instead of a bare 400 in production.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
+        services.AddSingleton<OutboundPolicy>();
+        services.AddSingleton<IHttpMessageHandlerBuilderFilter, OutboundPolicyFilter>();
+    }
+
+    /// <summary>Headers, CORS, API keys, body limits and rate limits, in that order, before any endpoint.</summary>
+    public static void UseSecurity(this WebApplication app)
+    {
+        app.Use(AddSecurityHeaders);
+        app.UseCors();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.Use(LimitRequestBodyAsync);
+        app.UseRateLimiter();
+    }
+
+    private static Task AddSecurityHeaders(HttpContext context, RequestDelegate next)
+    {
+        // At the last moment, so that error responses, whose headers the exception handler clears, carry them too.
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            return Task.CompletedTask;
+        });
+        return next(context);
+    }
+
+    private static async Task LimitRequestBodyAsync(HttpContext context, RequestDelegate next)
+    {
+        if (!context.Request.Path.StartsWithSegments(ApiKeyMiddleware.ApiPrefix))
+        {
+            await next(context);
+            return;
+        }
+        var limit = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxRequestBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = StatusCodes.Status413PayloadTooLarge,
+                    Title = "Request too large",
+                    Detail = $"The request body is too large: the API takes small JSON documents only (at most {limit} bytes).",
+                },
+            });
+            return;
+        }
+        // A chunked body announces no length: Kestrel stops reading it at the limit instead.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+            bodySize.MaxRequestBodySize = limit;
+        await next(context);
+    }
+}

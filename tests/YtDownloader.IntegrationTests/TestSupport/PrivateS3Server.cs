@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Amazon.S3;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace YtDownloader.IntegrationTests.TestSupport;
+
+/// <summary>
+/// A radosgw of this test's own, on free ports and its own folder, started with the project's script:
+/// the one every test shares must never be stopped, this one may be.
+/// </summary>
+public sealed class PrivateS3Server : IAsyncDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"ytd-private-s3-{Guid.NewGuid():N}");
+    private readonly int _port = FreePort();
+    private readonly int _monitorPort = FreePort();
+
+    public string ServiceUrl => $"http://127.0.0.1:{_port}";
+    public string Bucket { get; } = $"ytd-private-{Guid.NewGuid():N}"[..30];
+    public IAmazonS3 Client { get; private set; } = null!;
+
+    public async Task StartAsync()
+    {
+        await RunScriptAsync("start");
+        Client = new AmazonS3Client(new AmazonS3Config
+        {
+            ServiceURL = ServiceUrl,
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        });
+        await Client.PutBucketAsync(Bucket);
+    }
+
+    /// <summary>Stops the S3 gateway only: Ceph and the data stay, as in an outage of the S3 service.</summary>
+    public Task StopGatewayAsync() => RunScriptAsync("gateway-stop");
+
+    public Task StartGatewayAsync() => RunScriptAsync("gateway-start");
+
+    private async Task RunScriptAsync(string command)
+    {
+        var result = await Cli.Wrap("bash")
+            .WithArguments([Path.Combine(RepositoryRoot(), "scripts", "s3-server.sh"), command])
+            .WithEnvironmentVariables(e => e
+                .Set("S3_PORT", _port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Set("S3_MON_PORT", _monitorPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Set("S3_DIR", _folder))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync();
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"s3-server.sh {command} failed: {result.StandardOutput}{result.StandardError}");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "scripts", "s3-server.sh")))
+                return dir.FullName;
+        }
+        throw new DirectoryNotFoundException($"scripts/s3-server.sh not found above {AppContext.BaseDirectory}.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        await RunScriptAsync("stop");
+    }
+}
