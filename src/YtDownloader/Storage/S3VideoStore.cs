@@ -212,6 +212,9 @@ internal sealed class S3VideoStore(
             AmazonS3Exception { ErrorCode: "NoSuchBucket" } => $"the bucket \u201c{Bucket}\u201d does not exist",
             AmazonS3Exception { ErrorCode: "AccessDenied" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" } s3Error =>
                 $"access was denied ({s3Error.ErrorCode}): check the credentials and the bucket policy",
+            // A HEAD answer has no body, hence no error code: its status says it.
+            AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.Forbidden } =>
+                "access was denied (HTTP 403): check the credentials and the bucket policy",
             AmazonServiceException service => $"{service.ErrorCode ?? service.StatusCode.ToString()}: {service.Message}",
             _ => $"the storage server could not be reached ({ex.Message})",
         };
