@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace YtDownloader.Security;
@@ -10,7 +9,7 @@ namespace YtDownloader.Security;
 /// Guards every <c>/api/*</c> route, present and future, by path rather than per endpoint, so an endpoint
 /// added later cannot be left open by forgetting an attribute. The page, its files and health probes stay open.
 /// </summary>
-internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AuthOptions> options, IProblemDetailsService problems)
+internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AuthOptions> options)
 {
     public const string ApiPrefix = "/api";
     public const string KeyHeader = "X-Api-Key";
@@ -31,20 +30,10 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AuthOption
         var index = presented is null ? -1 : Match(Hash(presented));
         if (index < 0)
         {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status401Unauthorized,
-                    Title = "API key required",
-                    Detail = presented is null
-                        ? "This service needs an API key: send it as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'."
-                        : "The API key is not valid: check it with the service's operator.",
-                },
-            });
+            await context.WriteProblemAsync(StatusCodes.Status401Unauthorized, "API key required", presented is null
+                ? "This service needs an API key: send it as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'."
+                : "The API key is not valid: check it with the service's operator.");
             return;
         }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -27,16 +26,8 @@ public static class RateLimitPolicies
             var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
             var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status429TooManyRequests,
-                    Title = "Too many requests",
-                    Detail = $"Too many requests from this client: try again in {seconds} s.",
-                },
-            });
+            await context.WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many requests",
+                $"Too many requests from this client: try again in {seconds} s.");
         };
     }
 

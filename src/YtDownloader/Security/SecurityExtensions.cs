@@ -91,22 +91,24 @@ public static class SecurityExtensions
         var limit = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status413PayloadTooLarge,
-                    Title = "Request too large",
-                    Detail = $"The request body is too large: the API takes small JSON documents only (at most {limit} bytes).",
-                },
-            });
+            await context.WriteProblemAsync(StatusCodes.Status413PayloadTooLarge, "Request too large",
+                $"The request body is too large: the API takes small JSON documents only (at most {limit} bytes).");
             return;
         }
         // A chunked body announces no length: Kestrel stops reading it at the limit instead.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
             bodySize.MaxRequestBodySize = limit;
         await next(context);
+    }
+
+    /// <summary>Answers from middleware in the same problem+json shape as the API's own errors.</summary>
+    internal static async Task WriteProblemAsync(this HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Amazon.Runtime;
 using Amazon.S3;
 using CliWrap;
 using CliWrap.Buffered;
@@ -24,14 +23,7 @@ public sealed class PrivateS3Server : IAsyncDisposable
     public async Task StartAsync()
     {
         await RunScriptAsync("start");
-        Client = new AmazonS3Client(new AmazonS3Config
-        {
-            ServiceURL = ServiceUrl,
-            ForcePathStyle = true,
-            AuthenticationRegion = "us-east-1",
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        });
+        Client = S3TestServer.CreateClient(ServiceUrl);
         await Client.PutBucketAsync(Bucket);
     }
 

@@ -20,17 +20,18 @@ public sealed class S3TestServer : IAsyncLifetime
 
     public IAmazonS3 Client { get; }
 
-    public S3TestServer()
-    {
-        Client = new AmazonS3Client(new AmazonS3Config
+    public S3TestServer() => Client = CreateClient(ServiceUrl);
+
+    /// <summary>A client for a radosgw, configured as the service configures its own.</summary>
+    public static IAmazonS3 CreateClient(string serviceUrl) =>
+        new AmazonS3Client(new AmazonS3Config
         {
-            ServiceURL = ServiceUrl,
+            ServiceURL = serviceUrl,
             ForcePathStyle = true,
             AuthenticationRegion = "us-east-1",
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
         });
-    }
 
     public async ValueTask InitializeAsync() => await Client.PutBucketAsync(Bucket);
 
