@@ -160,6 +160,73 @@ public sealed class BrowserSpecs(BrowserFixture fixture) : IClassFixture<Browser
     }
 
     [Fact]
+    public async Task A_jobs_progress_bar_moves_live_and_ends_with_the_link_which_a_reload_still_shows()
+    {
+        var video = NewVideo("p");
+        var (page, _) = await OpenAsync();
+        await page.Locator("#link").FillAsync(video);
+        await Assertions.Expect(page.Locator("#details")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        Origin.BytesPerSecondPerConnection = 40_000;
+        try
+        {
+            await page.Locator("input[name=quality][value='1920x1080']").CheckAsync();
+            await page.Locator("#upload-button").ClickAsync();
+            var row = page.Locator(".job", new() { HasText = video });
+
+            // Part-way: the download bar has a value between its ends, from the event stream.
+            await page.WaitForFunctionAsync(
+                "id => [...document.querySelectorAll('.job')].some(r => r.textContent.includes(id) && (b => b.value > 0 && b.value < b.max)(r.querySelector('progress.download')))",
+                video, new() { Timeout = 30_000 });
+            (await row.Locator(".phase").TextContentAsync() ?? "").ShouldMatch(@"(Downloading|merging|Uploading).*of");
+            await BrowserFixture.ScreenshotAsync(page, "9-progress");
+        }
+        finally
+        {
+            Origin.BytesPerSecondPerConnection = null;
+        }
+        var done = page.Locator(".job", new() { HasText = video });
+        await Assertions.Expect(done).ToHaveAttributeAsync("data-phase", "done", new() { Timeout = (float)UploadTimeout.TotalMilliseconds });
+        await Assertions.Expect(done.Locator("a", new() { HasText = "Download link" })).ToBeVisibleAsync();
+
+        await page.ReloadAsync();
+        var again = page.Locator(".job", new() { HasText = video });
+        await Assertions.Expect(again).ToHaveAttributeAsync("data-phase", "done");
+        await Assertions.Expect(again.Locator("a", new() { HasText = "Object link" })).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Cancelling_from_the_page_stops_the_job_and_leaves_nothing_in_the_bucket()
+    {
+        var video = NewVideo("x");
+        var (page, _) = await OpenAsync();
+        await page.Locator("#link").FillAsync(video);
+        await Assertions.Expect(page.Locator("#details")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        Origin.BytesPerSecondPerConnection = 10_000;
+        try
+        {
+            await page.Locator("#upload-button").ClickAsync();
+            var row = page.Locator(".job", new() { HasText = video });
+            await page.WaitForFunctionAsync(
+                "id => [...document.querySelectorAll('.job')].some(r => r.textContent.includes(id) && r.querySelector('progress.download').value > 0)",
+                video, new() { Timeout = 30_000 });
+
+            await row.Locator("button.cancel").ClickAsync();
+
+            await Assertions.Expect(row).ToHaveAttributeAsync("data-phase", "cancelled", new() { Timeout = 20_000 });
+            await Assertions.Expect(row.Locator("button.cancel")).ToBeHiddenAsync();
+            await BrowserFixture.ScreenshotAsync(page, "10-cancelled");
+        }
+        finally
+        {
+            Origin.BytesPerSecondPerConnection = null;
+        }
+        (await fixture.Service.S3.ListObjectsAsync()).ShouldNotContain(o => o.Key.Contains(video, StringComparison.Ordinal));
+        (await fixture.Service.S3.ListOpenUploadsAsync()).ShouldNotContain(u => u.Key.Contains(video, StringComparison.Ordinal));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Without_the_module_the_page_says_so_quietly_and_the_server_checks_links()
     {
         var page = await fixture.OpenPageAsync();

@@ -108,15 +108,18 @@ public sealed class JobRunner(
         return job.Snapshot();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Opens the database and puts every unfinished job back in the queue before the workers start.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await store.InitializeAsync(stoppingToken);
-        foreach (var unfinished in await store.UnfinishedAsync(stoppingToken))
-            await RecoverAsync(unfinished, stoppingToken);
+        await store.InitializeAsync(cancellationToken);
+        foreach (var unfinished in await store.UnfinishedAsync(cancellationToken))
+            await RecoverAsync(unfinished, cancellationToken);
         _recovered.TrySetResult();
-
-        await Task.WhenAll(Enumerable.Range(0, options.Value.MaxConcurrent).Select(_ => WorkAsync(stoppingToken)));
+        await base.StartAsync(cancellationToken);
     }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.MaxConcurrent).Select(_ => WorkAsync(stoppingToken)));
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {

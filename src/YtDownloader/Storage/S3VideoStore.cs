@@ -29,7 +29,10 @@ internal sealed class S3VideoStore(
         string uploadId;
         try
         {
-            uploadId = (await s3.InitiateMultipartUploadAsync(initiate, cancellationToken)).UploadId;
+            // Not the caller's token: an initiation cancelled in flight may still create the upload on the server, with
+            // an ID we never learn and so could never abort. Cancellation is honoured right after, with an abort.
+            using var initiating = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            uploadId = (await s3.InitiateMultipartUploadAsync(initiate, initiating.Token)).UploadId;
         }
         catch (Exception ex) when (IsStorageFailure(ex))
         {
@@ -38,6 +41,7 @@ internal sealed class S3VideoStore(
 
         try
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var (parts, size) = await UploadPartsAsync(key, uploadId, content, progress, cancellationToken);
             await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
