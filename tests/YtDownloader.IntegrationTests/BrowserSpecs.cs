@@ -187,6 +187,8 @@ public sealed class BrowserSpecs(BrowserFixture fixture) : IClassFixture<Browser
         var done = page.Locator(".job", new() { HasText = video });
         await Assertions.Expect(done).ToHaveAttributeAsync("data-phase", "done", new() { Timeout = (float)UploadTimeout.TotalMilliseconds });
         await Assertions.Expect(done.Locator("a", new() { HasText = "Download link" })).ToBeVisibleAsync();
+        await Assertions.Expect(done.Locator(".bars")).ToBeHiddenAsync();
+        await Assertions.Expect(done.Locator("button.cancel")).ToBeHiddenAsync();
 
         await page.ReloadAsync();
         var again = page.Locator(".job", new() { HasText = video });

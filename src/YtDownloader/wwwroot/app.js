@@ -230,9 +230,12 @@ function createJobRow(job) {
   row.id = `job-${job.id}`;
   row.setAttribute('aria-label', `Upload of ${job.title ?? job.videoId}`);
 
+  // <bdi> keeps a title's own direction marks (an RTL override, say) from reordering what follows it.
   const title = document.createElement('div');
   title.className = 'title';
-  title.textContent = `${job.title ?? job.videoId} · ${heightLabelOrText(job.quality)}`;
+  const name = document.createElement('bdi');
+  name.textContent = job.title ?? job.videoId;
+  title.append(name, ` · ${heightLabelOrText(job.quality)}`);
 
   const phase = document.createElement('div');
   phase.className = 'phase';
