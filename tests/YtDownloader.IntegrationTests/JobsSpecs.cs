@@ -162,28 +162,50 @@ public sealed class JobsSpecs(ServiceFixture fixture) : IClassFixture<ServiceFix
     }
 
     [Fact]
-    public async Task A_job_running_when_the_server_stops_gracefully_is_queued_again_and_runs_on_the_next_start()
+    public async Task A_job_running_when_the_server_gets_SIGTERM_is_queued_again_and_runs_on_the_next_start()
     {
         SlowOrigin(30_000);
-        var settings = Settings(("Jobs:DatabasePath", Path.Combine(Path.GetTempPath(), $"ytd-stop-{Guid.NewGuid():N}.db")));
+        var settings = Settings(("Jobs:DatabasePath", Path.Combine(Path.GetTempPath(), $"ytd-term-{Guid.NewGuid():N}.db")));
         var video = NewVideo("g");
         string id;
-        await using (var first = ServiceFactory.Start(settings))
+        await using (var first = await ServerProcess.StartAsync(settings))
         {
             using var http = first.CreateClient();
             var (_, job, _) = await http.CreateJobAsync(video, "720p");
             id = job.Text("id");
             await http.WaitUntilTransferringAsync(id);
+
+            await first.TerminateAsync();
         }
+        // Stopped gracefully: nothing half-written was left behind while the service was down.
+        (await fixture.S3.ListOpenUploadsAsync()).ShouldNotContain(u => u.Key.Contains(video, StringComparison.Ordinal));
 
         SlowOrigin(400_000);
-        await using var second = ServiceFactory.Start(settings);
+        await using var second = await ServerProcess.StartAsync(settings);
         using var client = second.CreateClient();
         var ended = await client.WaitForEndAsync(id);
         ended.Text("phase").ShouldBe("done", ended.ToString());
         // A graceful stop is not the job's fault: it does not use up an attempt.
         ended.GetProperty("attempts").GetInt32().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_job_over_the_time_limit_fails_with_504_and_leaves_nothing_behind()
+    {
+        SlowOrigin(5_000);
+        await using var service = ServiceFactory.Start(Settings(("Jobs:Timeout", "00:00:02")));
+        using var http = service.CreateClient();
+        var video = NewVideo("o");
+
+        var (status, body, _) = await http.UploadAsync(new { url = video, quality = "1080p" });
+
+        status.ShouldBe(HttpStatusCode.GatewayTimeout, body.ToString());
+        body.Text("error").ShouldContain("Jobs:Timeout");
+        var job = (await http.ListJobsAsync()).Single(j => j.Text("videoId") == video);
+        job.Text("phase").ShouldBe("failed");
+        job.Text("error").ShouldContain("took longer");
         (await fixture.S3.ListOpenUploadsAsync()).ShouldNotContain(u => u.Key.Contains(video, StringComparison.Ordinal));
+        (await fixture.S3.ListObjectsAsync()).ShouldNotContain(o => o.Key.Contains(video, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -62,6 +62,21 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseUrl };
 
+    /// <summary>The process's peak resident memory so far (VmHWM), in bytes.</summary>
+    public long PeakResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
+    /// <summary>SIGTERM, as systemd or docker stop sends: the service shuts down gracefully; waits until it has exited.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public async Task KillAsync()
     {
