@@ -19,11 +19,8 @@ public sealed record JobRequest(string Url, VideoId VideoId, string Quality, str
 public sealed class JobRunner(
     JobStore store,
     VideoPipeline pipeline,
-    SourceChain sources,
     IVideoStore videos,
-    VideoLimits limits,
     IOptions<JobsOptions> options,
-    IOptions<StorageOptions> storage,
     TimeProvider time,
     ILogger<JobRunner> logger) : BackgroundService
 {
@@ -40,14 +37,10 @@ public sealed class JobRunner(
         await _recovered.Task.WaitAsync(cancellationToken);
 
         // Resolved before queuing: a private video or an unknown quality is answered now, and the key is known.
-        var video = await sources.GetVideoAsync(request.VideoId, cancellationToken);
-        var plan = FormatSelector.Choose(video, request.Quality);
-        limits.Check(video, plan);
-        var title = string.IsNullOrWhiteSpace(request.Title) ? video.Title : request.Title.Trim();
-        var key = ObjectKeys.For(storage.Value.S3.Prefix, video.Id, title, plan.Quality);
+        var (video, plan, title, key) = await pipeline.PrepareAsync(new UploadRequest(request.VideoId, request.Quality, request.Title), cancellationToken);
         var snapshot = new JobSnapshot(
             Guid.CreateVersion7().ToString("N"), request.Url, video.Id.Value, plan.Quality, title, key, JobPhase.Queued, 0, 0,
-            plan.NeedsMerge ? plan.Video.ContentLength + plan.Audio!.ContentLength : plan.Video.ContentLength, time.GetUtcNow());
+            plan.SourceBytes, time.GetUtcNow());
 
         await _admission.WaitAsync(cancellationToken);
         try

@@ -6,6 +6,9 @@ namespace YtDownloader.Pipeline;
 public sealed record DownloadPlan(string Quality, MediaFormat Video, MediaFormat? Audio, string? Note)
 {
     public bool NeedsMerge => Audio is not null;
+
+    /// <summary>Bytes to fetch from the source, when it tells the sizes.</summary>
+    public long? SourceBytes => NeedsMerge ? Video.ContentLength + Audio!.ContentLength : Video.ContentLength;
 }
 
 /// <summary>The quality a user asked for is not among those the video has.</summary>

@@ -9,6 +9,9 @@ namespace YtDownloader.Pipeline;
 /// <summary>A request to put one video, at one quality, into storage.</summary>
 public sealed record UploadRequest(VideoId VideoId, string Quality, string? Title = null);
 
+/// <summary>A request resolved into a video, the streams to fetch, its title and its object key.</summary>
+public sealed record PreparedUpload(VideoInfo Video, DownloadPlan Plan, string Title, string Key);
+
 /// <summary>What was stored, and how.</summary>
 public sealed record UploadResult(VideoInfo Video, DownloadPlan Plan, StoredObject Object);
 
@@ -28,15 +31,23 @@ public sealed class VideoPipeline(
     // Enough to keep ffmpeg busy while a part uploads; small next to the parts themselves.
     private static readonly PipeOptions MuxPipeOptions = new(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19);
 
-    public async Task<UploadResult> RunAsync(UploadRequest request, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// What a request comes to, before any byte is fetched: the video, the streams chosen (a private video, an
+    /// unknown quality or a video over the limits fails here), the title and the object key.
+    /// </summary>
+    public async Task<PreparedUpload> PrepareAsync(UploadRequest request, CancellationToken cancellationToken)
     {
-        progress?.Report(new PipelineProgress(PipelinePhase.Resolving, 0, 0, null));
         var video = await sources.GetVideoAsync(request.VideoId, cancellationToken);
         var plan = FormatSelector.Choose(video, request.Quality);
         limits.Check(video, plan);
-
         var title = string.IsNullOrWhiteSpace(request.Title) ? video.Title : request.Title.Trim();
-        var key = ObjectKeys.For(storage.Value.S3.Prefix, video.Id, title, plan.Quality);
+        return new PreparedUpload(video, plan, title, ObjectKeys.For(storage.Value.S3.Prefix, video.Id, title, plan.Quality));
+    }
+
+    public async Task<UploadResult> RunAsync(UploadRequest request, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
+    {
+        progress?.Report(new PipelineProgress(PipelinePhase.Resolving, 0, 0, null));
+        var (video, plan, title, key) = await PrepareAsync(request, cancellationToken);
         var description = new ObjectDescription(
             "video/mp4",
             ObjectKeys.ReadableFileName(title, plan.Quality),
@@ -49,7 +60,7 @@ public sealed class VideoPipeline(
                 ["source"] = Uri.EscapeDataString(video.SourceName),
             });
 
-        var expected = plan.NeedsMerge ? plan.Video.ContentLength + plan.Audio!.ContentLength : plan.Video.ContentLength;
+        var expected = plan.SourceBytes;
         var transfer = new TransferCounter(plan.NeedsMerge ? PipelinePhase.Muxing : PipelinePhase.Downloading, expected, progress);
 
         var result = plan.NeedsMerge
