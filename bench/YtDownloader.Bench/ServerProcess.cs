@@ -15,9 +15,12 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Task _logPump;
 
+    private readonly string _logPath;
+
     private ServerProcess(Process process, Uri baseUrl, string logPath)
     {
         _process = process;
+        _logPath = logPath;
         BaseUrl = baseUrl;
         var log = new StreamWriter(logPath) { AutoFlush = true };
         _logPump = Task.WhenAll(
@@ -87,6 +90,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
         await _logPump;
         _process.Dispose();
+        // A retry or a failure inside the server explains an odd figure: show them rather than bury them.
+        var warnings = File.ReadLines(_logPath).Where(l => l.StartsWith("warn:", StringComparison.Ordinal) || l.StartsWith("fail:", StringComparison.Ordinal)).ToList();
+        if (warnings.Count > 0)
+            Console.Error.WriteLine($"server log: {warnings.Count} warnings, first: {string.Join(" | ", File.ReadLines(_logPath).SkipWhile(l => !warnings.Contains(l)).Take(4))}");
     }
 
     private static async Task PumpAsync(StreamReader from, StreamWriter to)

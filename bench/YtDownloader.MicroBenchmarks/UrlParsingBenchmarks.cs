@@ -7,14 +7,24 @@ namespace YtDownloader.MicroBenchmarks;
 [MemoryDiagnoser]
 public class UrlParsingBenchmarks
 {
-    [Params(
-        "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s",
-        "https://youtu.be/dQw4w9WgXcQ?si=Xy12",
-        "https://m.youtube.com/shorts/dQw4w9WgXcQ",
-        "dQw4w9WgXcQ",
-        "https://example.com/watch?v=dQw4w9WgXcQ")]
-    public string Input { get; set; } = "";
+    public static IEnumerable<UrlCase> Cases =>
+    [
+        new("watch", "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s"),
+        new("youtu.be", "https://youtu.be/dQw4w9WgXcQ?si=Xy12"),
+        new("shorts", "https://m.youtube.com/shorts/dQw4w9WgXcQ"),
+        new("bare ID", "dQw4w9WgXcQ"),
+        new("other site", "https://example.com/watch?v=dQw4w9WgXcQ"),
+    ];
+
+    [ParamsSource(nameof(Cases))]
+    public UrlCase Input { get; set; } = null!;
 
     [Benchmark]
-    public VideoIdParseResult Inspect() => VideoId.Inspect(Input);
+    public VideoIdParseResult Inspect() => VideoId.Inspect(Input.Url);
+}
+
+/// <summary>A URL shape, shown by its short name in the results.</summary>
+public sealed record UrlCase(string Name, string Url)
+{
+    public override string ToString() => Name;
 }
