@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CliWrap;
@@ -99,12 +100,25 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, Func<
         return clock.Elapsed;
     }
 
-    /// <summary>(b) A multipart upload of this many bytes to the S3 server, with the service's own store and settings.</summary>
+    /// <summary>
+    /// (b) A multipart upload of this many incompressible bytes to the S3 server, with the service's own store and
+    /// settings, fed from a non-seekable stream as the pipeline feeds it.
+    /// </summary>
     public async Task<TimeSpan> BareUploadAsync(long bytes)
     {
+        var pattern = new byte[1 << 20];
+        new Random(42).NextBytes(pattern);
+        var pipe = new Pipe();
         var clock = Stopwatch.StartNew();
-        await using (var content = new SyntheticStream(bytes))
+        var produce = Task.Run(async () =>
+        {
+            for (var left = bytes; left > 0; left -= pattern.Length)
+                await pipe.Writer.WriteAsync(pattern.AsMemory(0, (int)Math.Min(pattern.Length, left)));
+            await pipe.Writer.CompleteAsync();
+        });
+        await using (var content = pipe.Reader.AsStream())
             await store.SaveAsync($"bench/bare-upload-{Guid.NewGuid():N}.bin", content, Description, null, CancellationToken.None);
+        await produce;
         var elapsed = clock.Elapsed;
         await cleanUpBucket();
         return elapsed;
@@ -153,47 +167,4 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, Func<
         await using var file = File.Create(path);
         await body.CopyToAsync(file);
     }
-}
-
-/// <summary>A non-seekable stream of incompressible bytes, as a video is to S3.</summary>
-internal sealed class SyntheticStream(long length) : Stream
-{
-    private static readonly byte[] Pattern = MakePattern();
-    private long _position;
-
-    private static byte[] MakePattern()
-    {
-        var pattern = new byte[1 << 20];
-        new Random(42).NextBytes(pattern);
-        return pattern;
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        var count = (int)Math.Min(buffer.Length, length - _position);
-        var written = 0;
-        while (written < count)
-        {
-            var at = (int)((_position + written) % Pattern.Length);
-            var n = Math.Min(count - written, Pattern.Length - at);
-            Pattern.AsSpan(at, n).CopyTo(buffer[written..]);
-            written += n;
-        }
-        _position += count;
-        return count;
-    }
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
