@@ -80,7 +80,9 @@ try
     }
 
     // 4. Concurrency, with GET /api/video timed meanwhile: for a new video (the sources are asked) and a video just seen (the cache answers).
-    var (concurrent, concurrentOrigin) = settings.ConcurrentJobBytes == settings.SmallBytes ? (small, smallOrigin) : await MediaOfAsync(settings.ConcurrentJobBytes);
+    var (concurrent, concurrentOrigin) = settings.ConcurrentJobBytes == settings.SmallBytes || !settings.Wants(4)
+        ? (small, smallOrigin)
+        : await MediaOfAsync(settings.ConcurrentJobBytes);
     foreach (var jobs in settings.Wants(4) ? (int[])[0, 1, 2, 4] : [])
     {
         await using var server = await workloads.StartServerAsync(concurrentOrigin);
