@@ -3,7 +3,15 @@ using YtDownloader.IntegrationTests.TestSupport;
 
 namespace YtDownloader.IntegrationTests;
 
+/// <summary>
+/// Alone, after the classes that run in parallel: these specs start several services, and WebApplicationFactory
+/// can mistake a host built at the same moment by another class (a fake origin, a mux feed) for its own.
+/// </summary>
+[CollectionDefinition(nameof(MediaFetchFaultSpecs), DisableParallelization = true)]
+public sealed class MediaFetchFaultCollection;
+
 /// <summary>The media server misbehaving under the parallel ranged fetch: every fault is retried at its byte offset or ends in a clear error.</summary>
+[Collection(nameof(MediaFetchFaultSpecs))]
 public sealed class MediaFetchFaultSpecs(ServiceFixture fixture) : IClassFixture<ServiceFixture>
 {
     private MediaFile Muxed => fixture.Media.Muxed360;

@@ -16,6 +16,10 @@ internal sealed class S3VideoStore(
     : IVideoStore
 {
     private readonly S3StorageOptions _options = options.Value.S3;
+
+    // Not ArrayPool.Shared: it keeps a returned array in the returning thread's own slot, so part buffers handed
+    // between thread-pool threads pile up, one per thread, and memory grows with the length of the video.
+    private readonly ArrayPool<byte> _partBuffers = ArrayPool<byte>.Create(options.Value.S3.PartSize, options.Value.S3.ParallelParts);
     private string Bucket => _options.Bucket!;
 
     public async Task<StoredObject> SaveAsync(
@@ -106,7 +110,7 @@ internal sealed class S3VideoStore(
             {
                 // A slot is taken before the buffer is rented: at most ParallelParts buffers exist at once.
                 await slots.WaitAsync(failed.Token);
-                var buffer = ArrayPool<byte>.Shared.Rent(_options.PartSize);
+                var buffer = _partBuffers.Rent(_options.PartSize);
                 int length;
                 try
                 {
@@ -114,13 +118,13 @@ internal sealed class S3VideoStore(
                 }
                 catch
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    _partBuffers.Return(buffer);
                     slots.Release();
                     throw;
                 }
                 if (length == 0 && partNumber > 1)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    _partBuffers.Return(buffer);
                     slots.Release();
                     break;
                 }
@@ -146,7 +150,7 @@ internal sealed class S3VideoStore(
                     }
                     finally
                     {
-                        ArrayPool<byte>.Shared.Return(buffer);
+                        _partBuffers.Return(buffer);
                         slots.Release();
                     }
                 }, CancellationToken.None));

@@ -56,6 +56,35 @@ public sealed class TestMedia : IAsyncLifetime
             ["-f", "lavfi", "-i", "testsrc=size=480x360", "-frames:v", "1"])).Path;
     }
 
+    /// <summary>
+    /// Makes the 1080p video and the AAC audio about <paramref name="bytes"/> long together, for benchmarks: a 10 s
+    /// clip at a bitrate YouTube uses for 1080p, repeated with <c>-stream_loop</c> and stream copy, so that a
+    /// gigabyte takes seconds to make, not an encode. The fake origin then serves the big files in their place.
+    /// </summary>
+    public async Task EnlargeAsync(long bytes)
+    {
+        const int clipSeconds = 10;
+        var video = await MakeAsync("clip1080.mp4", 137, Video1080.MimeType, 1920, 1080, 30, 5_000_000,
+            ["-f", "lavfi", "-i", $"testsrc2=size=1920x1080:rate=30:duration={clipSeconds},noise=alls=12:allf=t",
+             "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "60",
+             "-b:v", "5M", "-maxrate", "5M", "-bufsize", "10M"]);
+        var audio = await MakeAsync("clip.m4a", 140, AacAudio.MimeType, null, null, null, 128_000,
+            ["-f", "lavfi", "-i", $"sine=frequency=440:sample_rate=48000:duration={clipSeconds}", "-c:a", "aac", "-b:a", "128k"]);
+
+        var loops = Math.Max(0, (int)(bytes / (video.Length + audio.Length)) - 1);
+        var seconds = (loops + 1) * clipSeconds;
+        Video1080 = await MakeAsync($"long-{Video1080.Name}", 137, Video1080.MimeType, 1920, 1080, 30, video.Length * 8 / clipSeconds,
+            ["-stream_loop", loops.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", video.Path, "-c", "copy", "-movflags", "+faststart"]);
+        AacAudio = await MakeAsync($"long-{AacAudio.Name}", 140, AacAudio.MimeType, null, null, null, audio.Length * 8 / clipSeconds,
+            ["-stream_loop", loops.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", audio.Path, "-c", "copy"]);
+        File.Delete(video.Path);
+        File.Delete(audio.Path);
+        EnlargedDuration = TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>The duration of the big files after <see cref="EnlargeAsync"/>.</summary>
+    public TimeSpan? EnlargedDuration { get; private set; }
+
     private async Task<MediaFile> MakeAsync(
         string name, int itag, string mimeType, int? width, int? height, int? fps, long bitrate, string[] arguments)
     {

@@ -1,0 +1,107 @@
+using System.Text;
+
+namespace YtDownloader.Bench;
+
+/// <summary>The one table: each figure, the reference measured beside it in this run, the target and whether it is met.</summary>
+internal sealed class Report(BenchSettings settings)
+{
+    private readonly List<Row> _rows = [];
+
+    public void Throughput(string regime, JobFigures job, TimeSpan bareDownload, TimeSpan? bareUpload, OriginalDesignFigures original)
+    {
+        var name = regime == "i" ? "1 (i) full speed" : $"1 (ii) {BenchSettings.ThrottledBytesPerSecond / 1e6:0} MB/s per connection";
+        var measured = $"{Seconds(job.Elapsed)}, {job.MegabytesPerSecond:0.0} MB/s ({Megabytes(job.BytesIn)} in, {Megabytes(job.BytesOut)} out)";
+        var originalText = $"(c) {Seconds(original.Total)} = download {Seconds(original.Download)} + mux {Seconds(original.Mux)} + upload {Seconds(original.Upload)}";
+        if (regime == "i")
+        {
+            var slower = bareUpload is { } up && up > bareDownload ? up : bareDownload;
+            var ratio = job.Elapsed / slower;
+            _rows.Add((name, measured,
+                $"(a) {Seconds(bareDownload)}; (b) {Seconds(bareUpload!.Value)}; {originalText}",
+                "≤ 1.25 × slower of (a), (b)",
+                Verdict(ratio <= 1.25, $"{ratio:0.00} ×")));
+        }
+        else
+        {
+            var speedUp = original.Total / job.Elapsed;
+            _rows.Add((name, measured, $"(a) {Seconds(bareDownload)}; {originalText}", "≥ 1.6 × faster than (c)",
+                Verdict(speedUp >= 1.6, $"{speedUp:0.00} × faster")));
+        }
+    }
+
+    public void Memory(JobFigures main, JobFigures small)
+    {
+        var growth = main.PeakRss - small.PeakRss;
+        _rows.Add(("2 peak RSS of the server",
+            $"{Megabytes(main.PeakRss)} during the {Megabytes(main.BytesIn)} job (ffmpeg: {Megabytes(main.PeakFfmpegRss)})",
+            $"{Megabytes(small.PeakRss)} during the {Megabytes(small.BytesIn)} job (ffmpeg: {Megabytes(small.PeakFfmpegRss)})",
+            "≤ 200 MB, and ≤ 30 MB above the small job",
+            Verdict(main.PeakRss <= 200_000_000 && growth <= 30_000_000, $"+{growth / 1e6:0} MB")));
+    }
+
+    public void Cpu(JobFigures job) =>
+        _rows.Add(("3 CPU of server + ffmpeg", $"{job.CpuSeconds / (job.BytesIn / 1e9):0.0} CPU s per GB",
+            $"{job.CpuSeconds:0.0} CPU s over {Seconds(job.Elapsed)} on 2 cores; the S3 server (radosgw + OSD) used {job.S3ServerCpuSeconds:0.0} CPU s beside it", "report", "—"));
+
+    public void Concurrency(int jobs, double aggregateMegabytesPerSecond, Latencies fresh, Latencies cached)
+    {
+        var latency = $"GET /api/video new video p50 {fresh.Percentile(50):0.0} / p99 {fresh.Percentile(99):0.0} ms, "
+            + $"seen video p50 {cached.Percentile(50):0.0} / p99 {cached.Percentile(99):0.0} ms ({fresh.Milliseconds.Count} each)";
+        if (jobs == 0)
+        {
+            _rows.Add(("4 idle (reference)", "—", latency, "", ""));
+            return;
+        }
+        var worst = Math.Max(fresh.Percentile(99), cached.Percentile(99));
+        _rows.Add(($"4 {jobs} job{(jobs > 1 ? "s" : "")} of {Megabytes(settings.ConcurrentJobBytes)}",
+            $"{aggregateMegabytesPerSecond:0.0} MB/s aggregate", latency,
+            jobs == 4 ? "p99 < 50 ms" : "report",
+            jobs == 4 ? Verdict(worst < 50, $"p99 {worst:0.0} ms") : "—"));
+    }
+
+    public void Metadata(bool cacheOn, int connections, WrkFigures? figures)
+    {
+        if (figures is null)
+        {
+            _rows.Add(($"5 metadata, cache {(cacheOn ? "on" : "off")}", "not measured: wrk is missing (bench/run.sh installs it)", "", "", "MISSED"));
+            return;
+        }
+        var measured = $"{figures.RequestsPerSecond:0} req/s, p50 {figures.P50Ms:0.00} ms, p99 {figures.P99Ms:0.00} ms"
+            + (figures.Errors > 0 ? $", {figures.Errors} errors" : "");
+        _rows.Add(cacheOn
+            ? ($"5 metadata, seen video (cache), {connections} connections", measured, $"wrk, 2 threads, {connections} connections, loopback",
+                "≥ 5,000 req/s, p99 < 10 ms",
+                Verdict(figures.RequestsPerSecond >= 5000 && figures.P99Ms < 10 && figures.Errors == 0, $"{figures.RequestsPerSecond:0} req/s, p99 {figures.P99Ms:0.0} ms"))
+            : ($"5 metadata, cache off (reference), {connections} connections", measured, "same load, every request asks the origin", "", ""));
+    }
+
+    public void Micro(IReadOnlyList<MicroFigure> figures)
+    {
+        if (figures.Count == 0)
+            _rows.Add(("6 micro", "not run (bench/run.sh runs bench/YtDownloader.MicroBenchmarks)", "", "", ""));
+        foreach (var figure in figures)
+            _rows.Add(($"6 {figure.Name}", $"{Nanoseconds(figure.MeanNs)} per call, {figure.AllocatedBytes:N0} B allocated", "BenchmarkDotNet", "report", "—"));
+    }
+
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"Size {settings.Size}; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine();
+        text.AppendLine("| Figure | Measured | Reference (same run) | Target | Verdict |");
+        text.AppendLine("|---|---|---|---|---|");
+        foreach (var row in _rows.Append(new Row("7 browser", "see browser bench", "", "", "")))
+            text.AppendLine($"| {row.Figure} | {row.Measured} | {row.Reference} | {row.Target} | {row.Verdict} |");
+        return text.ToString();
+    }
+
+    private sealed record Row(string Figure, string Measured, string Reference, string Target, string Verdict)
+    {
+        public static implicit operator Row((string, string, string, string, string) row) => new(row.Item1, row.Item2, row.Item3, row.Item4, row.Item5);
+    }
+
+    private static string Verdict(bool met, string figure) => $"{(met ? "met" : "MISSED")} ({figure})";
+    private static string Seconds(TimeSpan t) => $"{t.TotalSeconds:0.0} s";
+    private static string Megabytes(long bytes) => $"{bytes / 1e6:0} MB";
+    private static string Nanoseconds(double ns) => ns >= 1000 ? $"{ns / 1000:0.0} µs" : $"{ns:0} ns";
+}

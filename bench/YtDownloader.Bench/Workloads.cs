@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CliWrap;
+using CliWrap.Buffered;
+using YtDownloader.IntegrationTests.TestSupport;
+using YtDownloader.Storage;
+
+namespace YtDownloader.Bench;
+
+/// <summary>What one end-to-end job cost.</summary>
+internal sealed record JobFigures(
+    TimeSpan Elapsed, long BytesIn, long BytesOut, long PeakRss, long PeakFfmpegRss, double CpuSeconds, double S3ServerCpuSeconds)
+{
+    public double MegabytesPerSecond => BytesIn / 1e6 / Elapsed.TotalSeconds;
+}
+
+/// <summary>The original design, stage by stage: download both streams to files, mux to a file, upload the file.</summary>
+internal sealed record OriginalDesignFigures(TimeSpan Download, TimeSpan Mux, TimeSpan Upload)
+{
+    public TimeSpan Total => Download + Mux + Upload;
+}
+
+/// <summary>The user's path and the references it is compared with, each done with the same parts.</summary>
+internal sealed class Workloads(BenchSettings settings, IVideoStore store, Func<Task> cleanUpBucket)
+{
+    private static readonly ObjectDescription Description = new("video/mp4", "bench.mp4", new Dictionary<string, string>());
+    private int _jobs;
+
+    /// <summary>A fresh server process, as a user runs it, pointed at this origin and the bench's bucket.</summary>
+    public Task<ServerProcess> StartServerAsync(FakeOrigin origin, params (string Key, string Value)[] extra)
+    {
+        var environment = new Dictionary<string, string>(settings.ServerEnvironment) { ["Youtube__Origin"] = origin.BaseUrl.ToString() };
+        foreach (var (key, value) in extra)
+            environment[key] = value;
+        return ServerProcess.StartAsync(settings.ServerDll, environment, Path.Combine(settings.WorkFolder, $"server-{Interlocked.Increment(ref _jobs)}.log"));
+    }
+
+    /// <summary>
+    /// POST /api/upload-s3 for the 1080p video plus its audio, timed, with the server's memory and CPU. The server
+    /// has done one small job first (720p, the same path through ffmpeg and S3): a service runs for days, so the
+    /// figures are those of a warm one, not of the first seconds of a process.
+    /// </summary>
+    public async Task<JobFigures> RunJobAsync(ServerProcess server, FakeOrigin origin, TestMedia media)
+    {
+        using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
+        await UploadAsync(http, NewVideo(origin), "720p");
+
+        var id = NewVideo(origin);
+        var cpuBefore = server.CpuSeconds();
+        var s3CpuBefore = S3ServerCpuSeconds();
+        await using var memory = server.SampleMemory();
+        var clock = Stopwatch.StartNew();
+        var stored = await UploadAsync(http, id);
+        clock.Stop();
+        await memory.DisposeAsync();
+        var figures = new JobFigures(clock.Elapsed, media.Video1080.Length + media.AacAudio.Length, stored,
+            memory.PeakBytes, memory.PeakChildBytes, server.CpuSeconds() - cpuBefore, S3ServerCpuSeconds() - s3CpuBefore);
+        await cleanUpBucket();
+        return figures;
+    }
+
+    /// <summary>CPU seconds of radosgw and its storage daemon, which share these two cores with everything else.</summary>
+    private double S3ServerCpuSeconds() =>
+        settings.RadosgwConf is { } conf
+            ? ((string[])["rgw", "osd"])
+                .Select(d => Path.Combine(Path.GetDirectoryName(conf)!, "run", $"{d}.pid"))
+                .Where(File.Exists)
+                .Sum(f => ServerProcess.CpuSecondsOf(int.Parse(File.ReadAllText(f).Trim(), System.Globalization.CultureInfo.InvariantCulture)))
+            : 0;
+
+    public static async Task<long> UploadAsync(HttpClient http, string id, string quality = "1080p")
+    {
+        using var response = await http.PostAsJsonAsync("api/upload-s3", new { url = id, quality });
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"The job for {id} failed with {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("size").GetInt64();
+    }
+
+    /// <summary>A video ID the fake origin plays, new each time so that no cache answers for it.</summary>
+    public string NewVideo(FakeOrigin origin)
+    {
+        var id = $"bench{Interlocked.Increment(ref _jobs):000000}";
+        origin.Youtube[id] = YoutubeBehaviour.Playable;
+        return id;
+    }
+
+    /// <summary>(a) The same bytes from the origin, one stream after the other, over one connection.</summary>
+    public static async Task<TimeSpan> BareDownloadAsync(FakeOrigin origin, TestMedia media)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { Timeout = Timeout.InfiniteTimeSpan };
+        var clock = Stopwatch.StartNew();
+        foreach (var file in (MediaFile[])[media.Video1080, media.AacAudio])
+        {
+            await using var body = await http.GetStreamAsync(new Uri(origin.BaseUrl, $"/media/{file.Name}"));
+            await body.CopyToAsync(Stream.Null);
+        }
+        return clock.Elapsed;
+    }
+
+    /// <summary>
+    /// (b) A multipart upload of this many incompressible bytes to the S3 server, with the service's own store and
+    /// settings, fed from a non-seekable stream as the pipeline feeds it.
+    /// </summary>
+    public async Task<TimeSpan> BareUploadAsync(long bytes)
+    {
+        var pattern = new byte[1 << 20];
+        new Random(42).NextBytes(pattern);
+        var pipe = new Pipe();
+        var clock = Stopwatch.StartNew();
+        var produce = Task.Run(async () =>
+        {
+            for (var left = bytes; left > 0; left -= pattern.Length)
+                await pipe.Writer.WriteAsync(pattern.AsMemory(0, (int)Math.Min(pattern.Length, left)));
+            await pipe.Writer.CompleteAsync();
+        });
+        await using (var content = pipe.Reader.AsStream())
+            await store.SaveAsync($"bench/bare-upload-{Guid.NewGuid():N}.bin", content, Description, null, CancellationToken.None);
+        await produce;
+        var elapsed = clock.Elapsed;
+        await cleanUpBucket();
+        return elapsed;
+    }
+
+    /// <summary>(c) The original design: both streams to files (one connection each, side by side), ffmpeg to a file, then the file into S3.</summary>
+    public async Task<OriginalDesignFigures> OriginalDesignAsync(FakeOrigin origin, TestMedia media)
+    {
+        var folder = Directory.CreateTempSubdirectory("ytd-bench-original-").FullName;
+        try
+        {
+            var (video, audio, output) = (Path.Combine(folder, "video.mp4"), Path.Combine(folder, "audio.m4a"), Path.Combine(folder, "merged.mp4"));
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(DownloadToFileAsync(origin, media.Video1080, video), DownloadToFileAsync(origin, media.AacAudio, audio));
+            var download = clock.Elapsed;
+
+            clock.Restart();
+            var mux = await Cli.Wrap("ffmpeg")
+                .WithArguments(["-y", "-hide_banner", "-nostdin", "-loglevel", "error", "-i", video, "-i", audio,
+                    "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", output])
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync();
+            if (mux.ExitCode != 0)
+                throw new InvalidOperationException($"ffmpeg failed: {mux.StandardError}");
+            var muxTime = clock.Elapsed;
+            File.Delete(video);
+            File.Delete(audio);
+
+            clock.Restart();
+            await using (var file = File.OpenRead(output))
+                await store.SaveAsync($"bench/original-{Guid.NewGuid():N}.mp4", file, Description, null, CancellationToken.None);
+            var upload = clock.Elapsed;
+            await cleanUpBucket();
+            return new OriginalDesignFigures(download, muxTime, upload);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task DownloadToFileAsync(FakeOrigin origin, MediaFile media, string path)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { Timeout = Timeout.InfiniteTimeSpan };
+        await using var body = await http.GetStreamAsync(new Uri(origin.BaseUrl, $"/media/{media.Name}"));
+        await using var file = File.Create(path);
+        await body.CopyToAsync(file);
+    }
+}
