@@ -4,7 +4,7 @@
 #   bench/run.sh [--size 1g|300m|quick] [--only 1,4,5,6]
 #
 #   --size   1g (default): 1 GB job, 100 MB job, 300 MB concurrent jobs; quick: a smoke run of about 3 minutes
-#   --only   figures to measure (1 gives 1 to 3: they come from the same jobs); all by default
+#   --only   figures to measure (1 gives 1 to 3: they come from the same jobs; 7 is the browser's); all by default
 #
 # Sets up what it needs: ffmpeg, Ceph radosgw and wrk (apt, when missing); its own radosgw on
 # 127.0.0.1:${BENCH_S3_PORT:-7490} (reused if already running, stopped afterwards if started here);
@@ -48,7 +48,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-bash scripts/install-deps.sh ffmpeg s3 >&2
+bash scripts/install-deps.sh ffmpeg s3 chromium >&2
 if ! command -v wrk >/dev/null 2>&1; then
   sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
@@ -83,3 +83,8 @@ dotnet bench/YtDownloader.Bench/bin/Release/net10.0/YtDownloader.Bench.dll \
   --radosgw-conf "$S3_DIR/ceph.conf" \
   --micro "$work/micro" \
   "${only[@]}"
+
+if [ "${#only[@]}" -eq 0 ] || [[ ",${only[1]}," == *,7,* ]]; then
+  echo "bench: browser figures (the published server, headless chromium)" >&2
+  dotnet run -c Release --project bench/YtDownloader.BrowserBench -v quiet
+fi
