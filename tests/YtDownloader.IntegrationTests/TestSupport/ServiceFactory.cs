@@ -13,12 +13,17 @@ namespace YtDownloader.IntegrationTests.TestSupport;
 public sealed class ServiceFactory(IReadOnlyDictionary<string, string?> settings, Action<IWebHostBuilder>? configure = null)
     : WebApplicationFactory<Program>
 {
+    // WebApplicationFactory finds the host it starts by listening to process-wide hosting events: two services
+    // starting at once in parallel test classes can catch each other's host (a disposed one, for a refused start).
+    private static readonly Lock Starting = new();
+
     /// <param name="configure">Anything besides settings, e.g. a logger provider that captures what the service logs.</param>
     public static ServiceFactory Start(IReadOnlyDictionary<string, string?> settings, Action<IWebHostBuilder>? configure = null)
     {
         var factory = new ServiceFactory(settings, configure);
         factory.UseKestrel(0);
-        factory.StartServer();
+        lock (Starting)
+            factory.StartServer();
         return factory;
     }
 
