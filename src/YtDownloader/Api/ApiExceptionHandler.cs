@@ -20,6 +20,13 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        // The client went away (a closed tab, a timeout on its side): nobody to answer, and no error of ours.
+        if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            logger.LogDebug("{Path}: the client went away before the answer", context.Request.Path);
+            return true;
+        }
+
         var (status, title, detail) = Describe(exception);
         if (status >= 500 && exception is not YtDownloaderException)
             logger.LogError(exception, "Unhandled error on {Path}", context.Request.Path);
