@@ -29,6 +29,12 @@ internal sealed record BenchSettings(
         ["Storage__S3__Bucket"] = Bucket,
         ["Storage__S3__ServiceUrl"] = S3ServiceUrl,
         ["Storage__S3__ForcePathStyle"] = "true",
+        // A throughput bench sends more requests from one address than the shipped per-client limits allow.
+        ["Limits__MetadataRequests"] = "1000000",
+        ["Limits__JobRequests"] = "1000000",
+        // Figure 4 runs four jobs at once: all four must run, not three and one waiting.
+        ["Jobs__MaxConcurrent"] = "4",
+        ["Jobs__DatabasePath"] = Path.Combine(Path.GetTempPath(), $"{Bucket}-jobs.db"),
     };
 
     public static BenchSettings Parse(string[] args)
