@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.ComponentModel;
 using System.Text;
 using CliWrap;
@@ -32,12 +33,14 @@ public sealed class FfmpegMuxer(MuxFeedServer feeds, IOptions<FfmpegOptions> opt
         CommandResult result;
         try
         {
-            result = await Cli.Wrap(options.Value.Path)
+            var run = Cli.Wrap(options.Value.Path)
                 .WithArguments(arguments)
                 .WithStandardOutputPipe(PipeTarget.ToStream(output))
                 .WithStandardErrorPipe(PipeTarget.ToDelegate(line => AppendTail(stderr, line)))
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteAsync(cancellationToken);
+            YieldToRequests(run.ProcessId);
+            result = await run;
         }
         catch (Win32Exception ex)
         {
@@ -49,6 +52,20 @@ public sealed class FfmpegMuxer(MuxFeedServer feeds, IOptions<FfmpegOptions> opt
             throw failure;
         if (result.ExitCode != 0)
             throw new MuxException($"ffmpeg could not merge the video and audio streams (exit code {result.ExitCode}): {stderr.ToString().Trim()}");
+    }
+
+    /// <summary>A merge is background work: on a busy machine the service's own requests go first.</summary>
+    private static void YieldToRequests(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            process.PriorityClass = ProcessPriorityClass.BelowNormal;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or Win32Exception)
+        {
+            // Already gone, or not allowed here: it runs at normal priority, which is only slower for others.
+        }
     }
 
     private static void AppendTail(StringBuilder tail, string line)
