@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using CliWrap;
 using Microsoft.Playwright;
+using YtDownloader.Bench;
 
 // Publishes the server as a user deploys it, starts it as its own process on loopback, and loads its page in
 // Debian's headless chromium: cold (a new profile, empty cache), reloaded at once, and cached (the same profile,
@@ -35,17 +33,11 @@ await Cli.Wrap("dotnet")
     .WithStandardErrorPipe(PipeTarget.ToStream(Console.OpenStandardError()))
     .ExecuteAsync();
 
-var port = FreePort();
-var baseUrl = $"http://127.0.0.1:{port}";
-using var server = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(publishFolder, "YtDownloader.dll"), "--urls", baseUrl])
-{
-    WorkingDirectory = publishFolder,
-    RedirectStandardOutput = true,
-    RedirectStandardError = true,
-})!;
+var log = Path.Combine(Path.GetTempPath(), $"ytd-browser-bench-{Guid.NewGuid():N}.log");
+var server = await ServerProcess.StartAsync(Path.Combine(publishFolder, "YtDownloader.dll"), new Dictionary<string, string>(), log);
+var baseUrl = server.BaseUrl.ToString().TrimEnd('/');
 try
 {
-    await WaitUntilHealthyAsync(baseUrl);
     using var playwright = await Playwright.CreateAsync();
     await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
     {
@@ -92,8 +84,8 @@ try
 }
 finally
 {
-    server.Kill(entireProcessTree: true);
-    await server.WaitForExitAsync();
+    await server.DisposeAsync();
+    File.Delete(log);
     Directory.Delete(publishFolder, recursive: true);
 }
 
@@ -118,32 +110,6 @@ static async Task<long> ModuleWireBytesAsync(IEnumerable<IResponse> responses)
 }
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
-
-static async Task WaitUntilHealthyAsync(string baseUrl)
-{
-    using var http = new HttpClient();
-    for (var attempt = 0; attempt < 100; attempt++)
-    {
-        try
-        {
-            if ((await http.GetAsync($"{baseUrl}/healthz")).IsSuccessStatusCode)
-                return;
-        }
-        catch (HttpRequestException)
-        {
-            // Not listening yet.
-        }
-        await Task.Delay(200);
-    }
-    throw new TimeoutException($"The server at {baseUrl} did not become healthy.");
-}
 
 static string FindRepository()
 {

@@ -30,8 +30,9 @@ public static class JobsApi
         UploadRequestBody? body, JobRunner runner, HttpContext context, CancellationToken cancellationToken)
     {
         var (job, _) = await runner.SubmitAsync(UploadApi.ParseRequest(body), cancellationToken);
-        var response = JobResponse.From(job.Snapshot(), BaseUrl(context));
-        return job.Snapshot().Phase == JobPhase.Done
+        var snapshot = job.Snapshot();
+        var response = JobResponse.From(snapshot, BaseUrl(context));
+        return snapshot.Phase == JobPhase.Done
             ? TypedResults.Ok(response)
             : TypedResults.Accepted($"/api/jobs/{job.Id}", response);
     }

@@ -20,7 +20,6 @@ public sealed class OutboundRequestRefusedException(string message) : YtDownload
 public sealed class OutboundPolicy
 {
     private static readonly string[] MediaDomains = ["googlevideo.com"];
-    private static readonly string[] YoutubeDomains = ["youtube.com", "ytimg.com", "youtubei.googleapis.com", "youtube-nocookie.com"];
 
     private readonly HashSet<(string Host, int Port)> _configured;
     private readonly string[] _domains;
@@ -29,7 +28,7 @@ public sealed class OutboundPolicy
     {
         var origin = youtube.Value.Origin;
         _configured = [.. invidious.Value.Instances.Append(origin).Select(u => (Normalize(u.IdnHost), u.Port))];
-        _domains = IsUnder(origin.IdnHost, "youtube.com") ? [.. MediaDomains, .. YoutubeDomains] : MediaDomains;
+        _domains = YoutubeOrigin.IsUnder(origin.IdnHost, "youtube.com") ? [.. MediaDomains, .. YoutubeOrigin.OwnDomains] : MediaDomains;
     }
 
     /// <summary>Throws unless the URL may be fetched at all; where it may connect is checked again in <see cref="ConnectAsync"/>.</summary>
@@ -102,15 +101,12 @@ public sealed class OutboundPolicy
     private bool IsConfigured(string host, int port) => _configured.Contains((Normalize(host), port));
 
     private bool IsKnownName(string host) =>
-        !IPAddress.TryParse(Normalize(host), out _) && _domains.Any(d => IsUnder(host, d));
+        !IPAddress.TryParse(Normalize(host), out _) && _domains.Any(d => YoutubeOrigin.IsUnder(host, d));
 
     /// <summary>The proxy from HTTP_PROXY / HTTPS_PROXY is the operator's choice, like a configured source.</summary>
     private static bool IsConfiguredProxy(Uri? requested, string host, int port) =>
         requested is not null && HttpClient.DefaultProxy.GetProxy(requested) is { } proxy
         && proxy != requested && Normalize(proxy.IdnHost) == host && proxy.Port == port;
-
-    private static bool IsUnder(string host, string domain) =>
-        host.Equals(domain, StringComparison.OrdinalIgnoreCase) || host.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase);
 
     private static string Normalize(string host) => host.Trim('[', ']').TrimEnd('.').ToLowerInvariant();
 

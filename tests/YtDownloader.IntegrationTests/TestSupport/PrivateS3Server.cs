@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Amazon.S3;
 using CliWrap;
 using CliWrap.Buffered;
@@ -13,8 +11,8 @@ namespace YtDownloader.IntegrationTests.TestSupport;
 public sealed class PrivateS3Server : IAsyncDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"ytd-private-s3-{Guid.NewGuid():N}");
-    private readonly int _port = FreePort();
-    private readonly int _monitorPort = FreePort();
+    private readonly int _port = LoopbackPort.Free();
+    private readonly int _monitorPort = LoopbackPort.Free();
 
     public string ServiceUrl => $"http://127.0.0.1:{_port}";
     public string Bucket { get; } = $"ytd-private-{Guid.NewGuid():N}"[..30];
@@ -56,12 +54,6 @@ public sealed class PrivateS3Server : IAsyncDisposable
         throw new DirectoryNotFoundException($"scripts/s3-server.sh not found above {AppContext.BaseDirectory}.");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

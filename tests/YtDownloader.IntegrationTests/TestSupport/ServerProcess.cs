@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace YtDownloader.IntegrationTests.TestSupport;
 
@@ -23,7 +21,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts the service with these settings (as environment variables, e.g. <c>Jobs:MaxConcurrent</c>) and waits until it is healthy.</summary>
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
-        var baseUrl = new Uri($"http://127.0.0.1:{FreePort()}");
+        var baseUrl = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "YtDownloader.dll"), "--urls", baseUrl.ToString()])
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -89,12 +87,5 @@ public sealed class ServerProcess : IAsyncDisposable
         if (!_process.HasExited)
             await KillAsync();
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

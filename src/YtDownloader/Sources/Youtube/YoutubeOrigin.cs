@@ -5,7 +5,8 @@ namespace YtDownloader.Sources.Youtube;
 /// <summary>Where YouTube is: youtube.com itself, or a configured stand-in (a mirror, the tests' local YouTube).</summary>
 internal sealed class YoutubeOrigin(IOptions<YoutubeOptions> options)
 {
-    private static readonly string[] YoutubeHosts = ["youtube.com", "youtubei.googleapis.com", "ytimg.com", "youtube-nocookie.com"];
+    /// <summary>The domains YouTube itself serves from (pages, the InnerTube API, thumbnails, embeds).</summary>
+    internal static readonly string[] OwnDomains = ["youtube.com", "youtubei.googleapis.com", "ytimg.com", "youtube-nocookie.com"];
 
     public Uri Origin { get; } = options.Value.Origin;
 
@@ -17,6 +18,9 @@ internal sealed class YoutubeOrigin(IOptions<YoutubeOptions> options)
     /// </summary>
     public Uri Rewrite(Uri url) => IsYoutubeHost(url) && !IsYoutubeHost(Origin) ? Resolve(url.PathAndQuery) : url;
 
-    private static bool IsYoutubeHost(Uri url) => YoutubeHosts.Any(h =>
-        url.Host.Equals(h, StringComparison.OrdinalIgnoreCase) || url.Host.EndsWith("." + h, StringComparison.OrdinalIgnoreCase));
+    private static bool IsYoutubeHost(Uri url) => OwnDomains.Any(d => IsUnder(url.Host, d));
+
+    /// <summary>Whether a host is the domain itself or one of its subdomains.</summary>
+    internal static bool IsUnder(string host, string domain) =>
+        host.Equals(domain, StringComparison.OrdinalIgnoreCase) || host.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase);
 }
