@@ -4,7 +4,13 @@ using YtDownloader.IntegrationTests.TestSupport;
 
 namespace YtDownloader.IntegrationTests;
 
+// The page's live progress is observed as a person would see it, frame by frame: on two cores shared with the
+// parallel classes the events can arrive too late to ever show a bar part-way, so these run alone, after them.
+[CollectionDefinition(nameof(BrowserSpecs), DisableParallelization = true)]
+public sealed class BrowserCollection;
+
 /// <summary>The page, in Debian's headless chromium, against the real service, the fake origin and the real S3 server.</summary>
+[Collection(nameof(BrowserSpecs))]
 public sealed class BrowserSpecs(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     private static readonly TimeSpan UploadTimeout = TimeSpan.FromSeconds(60);

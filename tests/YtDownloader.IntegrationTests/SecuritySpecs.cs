@@ -136,59 +136,6 @@ public sealed class SecuritySpecs(SecuritySpecs.KeyedFixture fixture) : IClassFi
         (await AllowedOrigin("https://evil.example")).ShouldBeNull();
     }
 
-    [Theory]
-    [InlineData("http://0.0.0.0:0")]
-    [InlineData("http://[::]:0")]
-    [InlineData("http://*:0")]
-    [InlineData("http://+:0")]
-    [InlineData("http://10.1.2.3:0")]
-    [InlineData("http://my-server.example:0")]
-    [InlineData("http://localhost:0;http://0.0.0.0:0")]
-    public void Without_a_key_the_service_refuses_to_listen_beyond_loopback(string urls)
-    {
-        var error = Should.Throw<Exception>(() => ServiceFactory.Start(new Dictionary<string, string?>
-        {
-            ["urls"] = urls,
-            ["Youtube:Origin"] = fixture.Origin.BaseUrl.ToString(),
-        }).Dispose());
-
-        var message = string.Join(" ", Flatten(error).Select(e => e.Message));
-        message.ShouldContain("Refusing to start");
-        message.ShouldContain("Auth__ApiKeys__0");
-        message.ShouldContain("Auth__AllowAnonymous=true");
-    }
-
-    [Fact]
-    public void Kestrel_endpoints_in_configuration_are_checked_too()
-    {
-        var error = Should.Throw<Exception>(() => ServiceFactory.Start(new Dictionary<string, string?>
-        {
-            ["Kestrel:Endpoints:Public:Url"] = "http://0.0.0.0:0",
-            ["Youtube:Origin"] = fixture.Origin.BaseUrl.ToString(),
-        }).Dispose());
-
-        string.Join(" ", Flatten(error).Select(e => e.Message)).ShouldContain("http://0.0.0.0:0");
-    }
-
-    [Theory]
-    [InlineData("http://127.0.0.1:0", null, null)]
-    [InlineData("http://localhost:0", null, null)]
-    [InlineData("http://[::1]:0", null, null)]
-    [InlineData("http://0.0.0.0:0", Key, null)]
-    [InlineData("http://0.0.0.0:0", null, "true")]
-    public async Task The_service_starts_on_loopback_or_with_a_key_or_when_anonymous_access_is_chosen(string urls, string? key, string? anonymous)
-    {
-        var settings = new Dictionary<string, string?> { ["urls"] = urls, ["Youtube:Origin"] = fixture.Origin.BaseUrl.ToString() };
-        if (key is not null)
-            settings["Auth:ApiKeys:0"] = key;
-        if (anonymous is not null)
-            settings["Auth:AllowAnonymous"] = anonymous;
-        await using var service = ServiceFactory.Start(settings);
-        using var http = service.CreateClient();
-
-        (await http.GetStringAsync("/healthz")).ShouldBe("Healthy");
-    }
-
     public static TheoryData<string> RefusedMediaHosts => new()
     {
         "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
@@ -240,16 +187,5 @@ public sealed class SecuritySpecs(SecuritySpecs.KeyedFixture fixture) : IClassFi
         fixture.Origin.CountRequests("GET /redirect").ShouldBeGreaterThan(0);
         var path = await fixture.S3.DownloadAsync(body.Text("key"), Directory.CreateTempSubdirectory("ytd-redirect-").FullName);
         (await File.ReadAllBytesAsync(path)).ShouldBe(await File.ReadAllBytesAsync(fixture.Media.Muxed360.Path));
-    }
-
-    private static IEnumerable<Exception> Flatten(Exception error)
-    {
-        for (Exception? e = error; e is not null; e = e.InnerException)
-        {
-            yield return e;
-            if (e is AggregateException aggregate)
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
-                    yield return inner;
-        }
     }
 }
