@@ -23,7 +23,19 @@ public sealed class ServiceFactory(IReadOnlyDictionary<string, string?> settings
         var factory = new ServiceFactory(settings, configure);
         factory.UseKestrel(0);
         lock (Starting)
-            factory.StartServer();
+        {
+            try
+            {
+                factory.StartServer();
+            }
+            catch
+            {
+                // A factory whose host failed to start still listens for hosting events; left undisposed, it would
+                // catch the next service's host and fail that start with a disposed service provider.
+                factory.Dispose();
+                throw;
+            }
+        }
         return factory;
     }
 
