@@ -2,9 +2,8 @@ using YtDownloader.IntegrationTests.TestSupport;
 
 namespace YtDownloader.IntegrationTests;
 
-// WebApplicationFactory finds the host it starts through process-wide hosting events, which any host built in
-// this process at the same moment also raises (another test's service, its fake origin, a mux feed): a refused
-// start must not race them, so these run alone, after the parallel classes.
+// A refused start is checked on the service as its own process, as a user starts it; the services that do start
+// run in this process, alone, after the parallel classes.
 [CollectionDefinition(nameof(StartupGuardSpecs), DisableParallelization = true)]
 public sealed class StartupGuardCollection;
 
@@ -23,30 +22,28 @@ public sealed class StartupGuardSpecs
     [InlineData("http://10.1.2.3:0")]
     [InlineData("http://my-server.example:0")]
     [InlineData("http://localhost:0;http://0.0.0.0:0")]
-    public void Without_a_key_the_service_refuses_to_listen_beyond_loopback(string urls)
+    public async Task Without_a_key_the_service_refuses_to_listen_beyond_loopback(string urls)
     {
-        var error = Should.Throw<Exception>(() => ServiceFactory.Start(new Dictionary<string, string?>
-        {
-            ["urls"] = urls,
-            ["Youtube:Origin"] = Origin,
-        }).Dispose());
+        var (exitCode, message) = await ServerProcess.RunUntilExitAsync(
+            new Dictionary<string, string?> { ["Youtube:Origin"] = Origin }, ["--urls", urls]);
 
-        var message = string.Join(" ", Flatten(error).Select(e => e.Message));
+        exitCode.ShouldNotBe(0);
         message.ShouldContain("Refusing to start");
         message.ShouldContain("Auth__ApiKeys__0");
         message.ShouldContain("Auth__AllowAnonymous=true");
     }
 
     [Fact]
-    public void Kestrel_endpoints_in_configuration_are_checked_too()
+    public async Task Kestrel_endpoints_in_configuration_are_checked_too()
     {
-        var error = Should.Throw<Exception>(() => ServiceFactory.Start(new Dictionary<string, string?>
+        var (exitCode, message) = await ServerProcess.RunUntilExitAsync(new Dictionary<string, string?>
         {
             ["Kestrel:Endpoints:Public:Url"] = "http://0.0.0.0:0",
             ["Youtube:Origin"] = Origin,
-        }).Dispose());
+        }, []);
 
-        string.Join(" ", Flatten(error).Select(e => e.Message)).ShouldContain("http://0.0.0.0:0");
+        exitCode.ShouldNotBe(0);
+        message.ShouldContain("http://0.0.0.0:0");
     }
 
     [Theory]
@@ -66,16 +63,5 @@ public sealed class StartupGuardSpecs
         using var http = service.CreateClient();
 
         (await http.GetStringAsync("/healthz")).ShouldBe("Healthy");
-    }
-
-    private static IEnumerable<Exception> Flatten(Exception error)
-    {
-        for (Exception? e = error; e is not null; e = e.InnerException)
-        {
-            yield return e;
-            if (e is AggregateException aggregate)
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
-                    yield return inner;
-        }
     }
 }

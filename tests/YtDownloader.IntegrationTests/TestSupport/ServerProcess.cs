@@ -22,20 +22,8 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var baseUrl = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "YtDownloader.dll"), "--urls", baseUrl.ToString()])
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (key, value) in settings)
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        var process = Process.Start(start)!;
         // Drained so that a chatty log never blocks the service on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = Launch(settings, ["--urls", baseUrl.ToString()], _ => { });
 
         var server = new ServerProcess(process, baseUrl);
         using var http = server.CreateClient();
@@ -56,6 +44,44 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         await server.DisposeAsync();
         throw new TimeoutException("The service did not become healthy within 30 s.");
+    }
+
+    /// <summary>Runs the service as a user would start it and waits for it to exit by itself, e.g. refusing to start.</summary>
+    /// <returns>Its exit code and everything it wrote to stdout and stderr.</returns>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IReadOnlyDictionary<string, string?> settings, string[] arguments)
+    {
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var process = Launch(settings, arguments, output.Enqueue);
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+        }
+        // The last lines arrive on the pipe readers: the no-argument wait returns only once they are drained.
+        await process.WaitForExitAsync();
+        return (process.ExitCode, string.Join('\n', output));
+    }
+
+    private static Process Launch(IReadOnlyDictionary<string, string?> settings, string[] arguments, Action<string> onLine)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "YtDownloader.dll"), .. arguments])
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in settings)
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) onLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) onLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseUrl };
