@@ -1,16 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using YtDownloader.Jobs;
-using YtDownloader.Pipeline;
-using YtDownloader.Security;
-using YtDownloader.Sources;
-using YtDownloader.Sources.Youtube.Player;
-using YtDownloader.Storage;
 
 namespace YtDownloader.Api;
-
-/// <summary>A request that cannot be served as asked: a missing field, a link that is not a YouTube video.</summary>
-public sealed class InvalidRequestException(string message) : YtDownloaderException(message);
 
 /// <summary>
 /// The one place where the library's exceptions become HTTP answers: each failure gets a status and a
@@ -34,10 +25,13 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             logger.LogInformation("{Path} answered {Status}: {Detail}", context.Request.Path, status, detail);
 
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
-        if (exception is UnknownQualityException unknownQuality)
-            problem.Extensions["available"] = unknownQuality.Available;
-        if (exception is QueueFullException queueFull)
-            context.Response.Headers.RetryAfter = ((int)queueFull.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (exception is YtDownloaderException ours)
+        {
+            foreach (var (name, value) in ours.Details)
+                problem.Extensions[name] = value;
+            if (ours.RetryAfter is { } retryAfter)
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
 
         context.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
@@ -45,23 +39,40 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
 
     private static (int Status, string Title, string Detail) Describe(Exception exception) => exception switch
     {
-        InvalidRequestException or UnknownQualityException => (400, "Invalid request", exception.Message),
+        YtDownloaderException ours => (StatusOf(ours.Category), ours.Title ?? TitleOf(ours.Category), ours.Message),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (413, "Request too large",
             "The request body is too large: the API takes small JSON documents only."),
         BadHttpRequestException bad => (bad.StatusCode, "Invalid request",
             "The request could not be read: send a JSON body such as {\"url\": \"https://youtu.be/…\", \"quality\": \"1280x720\"}."),
-        VideoTooLargeException => (422, "Video too large", exception.Message),
-        VideoUnavailableException => (422, "Video cannot be downloaded", exception.Message),
-        AllSourcesFailedException { Unavailable: { } unavailable } => (422, "Video cannot be downloaded", unavailable.Message),
-        AllSourcesFailedException or SourceFailedException or PlayerScriptException => (502, "YouTube could not be reached", exception.Message),
-        DownloadException or MuxException => (502, "Download failed", exception.Message),
-        OutboundRequestRefusedException => (502, "Refused to contact a host", exception.Message),
-        StorageFullException => (507, "Storage full", exception.Message),
-        StorageException => (503, "Storage unavailable", exception.Message),
-        QueueFullException => (429, "Too many uploads waiting", exception.Message),
-        JobNotFoundException => (404, "No such job", exception.Message),
-        JobAlreadyEndedException or JobCancelledException => (409, "Job ended", exception.Message),
-        JobTimedOutException => (504, "Job took too long", exception.Message),
         _ => (500, "Internal error", "Something went wrong on the server. The error was logged; please try again."),
+    };
+
+    private static int StatusOf(ErrorCategory category) => category switch
+    {
+        ErrorCategory.InvalidInput => StatusCodes.Status400BadRequest,
+        ErrorCategory.NotFound => StatusCodes.Status404NotFound,
+        ErrorCategory.NotPlayable or ErrorCategory.NeedsConfiguration => StatusCodes.Status422UnprocessableEntity,
+        ErrorCategory.Conflict => StatusCodes.Status409Conflict,
+        ErrorCategory.Busy => StatusCodes.Status429TooManyRequests,
+        ErrorCategory.UpstreamFailed => StatusCodes.Status502BadGateway,
+        ErrorCategory.TimedOut => StatusCodes.Status504GatewayTimeout,
+        ErrorCategory.StorageFailed => StatusCodes.Status503ServiceUnavailable,
+        ErrorCategory.StorageFull => StatusCodes.Status507InsufficientStorage,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    private static string TitleOf(ErrorCategory category) => category switch
+    {
+        ErrorCategory.InvalidInput => "Invalid request",
+        ErrorCategory.NotFound => "Not found",
+        ErrorCategory.NotPlayable => "Video cannot be downloaded",
+        ErrorCategory.NeedsConfiguration => "Needs configuration",
+        ErrorCategory.Conflict => "Conflict",
+        ErrorCategory.Busy => "Too busy",
+        ErrorCategory.UpstreamFailed => "Upstream failed",
+        ErrorCategory.TimedOut => "Job took too long",
+        ErrorCategory.StorageFailed => "Storage unavailable",
+        ErrorCategory.StorageFull => "Storage full",
+        _ => "Internal error",
     };
 }

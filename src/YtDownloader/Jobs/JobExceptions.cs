@@ -2,21 +2,32 @@ namespace YtDownloader.Jobs;
 
 /// <summary>Too many jobs are waiting; the client should come back later.</summary>
 public sealed class QueueFullException(int waiting, TimeSpan retryAfter)
-    : YtDownloaderException($"{waiting} uploads are already waiting, the most this server queues. Try again in a little while.")
+    : YtDownloaderException(ErrorCategory.Busy, $"{waiting} uploads are already waiting, the most this server queues. Try again in a little while.")
 {
-    public TimeSpan RetryAfter { get; } = retryAfter;
+    public override string Title => "Too many uploads waiting";
+    public override TimeSpan? RetryAfter { get; } = retryAfter;
 }
 
 /// <summary>No job has this ID.</summary>
-public sealed class JobNotFoundException(string id) : YtDownloaderException($"There is no job {id}.");
+public sealed class JobNotFoundException(string id) : YtDownloaderException(ErrorCategory.NotFound, $"There is no job {id}.")
+{
+    public override string Title => "No such job";
+}
 
 /// <summary>The job has already ended, so it cannot be cancelled.</summary>
 public sealed class JobAlreadyEndedException(JobSnapshot job)
-    : YtDownloaderException($"Job {job.Id} has already ended ({job.Phase.ToString().ToLowerInvariant()}).");
+    : YtDownloaderException(ErrorCategory.Conflict, $"Job {job.Id} has already ended ({job.Phase.ToString().ToLowerInvariant()}).")
+{
+    public override string Title => "Job ended";
+}
 
 /// <summary>The job was cancelled before it finished.</summary>
-public sealed class JobCancelledException(string id) : YtDownloaderException($"Job {id} was cancelled before it finished.");
+public sealed class JobCancelledException(string id)
+    : YtDownloaderException(ErrorCategory.Conflict, $"Job {id} was cancelled before it finished.")
+{
+    public override string Title => "Job ended";
+}
 
 /// <summary>The job ran longer than the configured limit and was stopped.</summary>
 public sealed class JobTimedOutException(TimeSpan limit)
-    : YtDownloaderException($"The job took longer than {limit} (Jobs:Timeout) and was stopped; nothing was stored.");
+    : YtDownloaderException(ErrorCategory.TimedOut, $"The job took longer than {limit} (Jobs:Timeout) and was stopped; nothing was stored.");

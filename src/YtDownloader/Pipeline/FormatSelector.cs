@@ -11,16 +11,6 @@ public sealed record DownloadPlan(string Quality, MediaFormat Video, MediaFormat
     public long? SourceBytes => NeedsMerge ? Video.ContentLength + Audio!.ContentLength : Video.ContentLength;
 }
 
-/// <summary>The quality a user asked for is not among those the video has.</summary>
-public sealed class UnknownQualityException(string quality, IReadOnlyList<string> available)
-    : YtDownloaderException(
-        available.Count == 0
-            ? $"Quality \u201c{quality}\u201d is not available: this video has no downloadable video stream."
-            : $"Quality \u201c{quality}\u201d is not available. Choose one of: {string.Join(", ", available)}.")
-{
-    public IReadOnlyList<string> Available { get; } = available;
-}
-
 /// <summary>
 /// Picks streams the way an MP4 user wants them: a muxed MP4 when one exists at that resolution, else H.264
 /// video with AAC audio, and VP9 or AV1 only where YouTube has no H.264 at that resolution.

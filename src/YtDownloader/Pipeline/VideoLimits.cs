@@ -4,9 +4,6 @@ using YtDownloader.Sources;
 
 namespace YtDownloader.Pipeline;
 
-/// <summary>The video is longer or larger than this service accepts.</summary>
-public sealed class VideoTooLargeException(string message) : YtDownloaderException(message);
-
 /// <summary>Refuses videos over the configured duration or size once the streams are chosen, before a byte is downloaded.</summary>
 public sealed class VideoLimits(IOptions<LimitsOptions> options)
 {

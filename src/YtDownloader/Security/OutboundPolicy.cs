@@ -7,9 +7,6 @@ using YtDownloader.Sources.Youtube;
 
 namespace YtDownloader.Security;
 
-/// <summary>The server refused to contact a host that is neither YouTube, its media hosts, nor a configured source.</summary>
-public sealed class OutboundRequestRefusedException(string message) : YtDownloaderException(message);
-
 /// <summary>
 /// Who the server may contact. Hosts named in configuration (the YouTube origin, each Invidious instance) are
 /// trusted as configured, at their exact host and port, even on a private network: the operator chose them.

@@ -8,5 +8,9 @@ public interface IVideoSource
     /// <summary>A name for logs and error messages, e.g. "YouTube" or "Invidious (https://inv.example)".</summary>
     string Name { get; }
 
-    Task<VideoInfo> GetVideoAsync(VideoId id, CancellationToken cancellationToken);
+    /// <param name="refused">
+    /// Providers (<see cref="VideoInfo.Provider"/>) whose streams the media server refused for this video, to skip:
+    /// a download that was cut off asks again, of someone else.
+    /// </param>
+    Task<VideoInfo> GetVideoAsync(VideoId id, IReadOnlySet<string> refused, CancellationToken cancellationToken);
 }

@@ -13,16 +13,25 @@ public sealed class SourceChain(IEnumerable<IVideoSource> sources, VideoInfoCach
 
     /// <summary>The video as the first source that answers describes it, or as it was recently, while its URLs stay valid.</summary>
     public Task<VideoInfo> GetVideoAsync(VideoId id, CancellationToken cancellationToken) =>
-        cache.GetOrLookUpAsync(id, LookUpAsync, cancellationToken);
+        cache.GetOrLookUpAsync(id, (v, c) => LookUpAsync(v, NoneRefused, c), cancellationToken);
 
-    private async Task<VideoInfo> LookUpAsync(VideoId id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The video asked for again, past the cache, of every provider but those whose streams were refused
+    /// (<see cref="VideoInfo.Provider"/>): a download cut off by one client goes on with the next.
+    /// </summary>
+    public Task<VideoInfo> GetVideoAvoidingAsync(VideoId id, IReadOnlySet<string> refused, CancellationToken cancellationToken) =>
+        LookUpAsync(id, refused, cancellationToken);
+
+    private static readonly IReadOnlySet<string> NoneRefused = new HashSet<string>();
+
+    private async Task<VideoInfo> LookUpAsync(VideoId id, IReadOnlySet<string> refused, CancellationToken cancellationToken)
     {
         var failures = new List<(string, YtDownloaderException)>();
         foreach (var source in _sources)
         {
             try
             {
-                return await source.GetVideoAsync(id, cancellationToken);
+                return await source.GetVideoAsync(id, refused, cancellationToken);
             }
             catch (YtDownloaderException ex)
             {

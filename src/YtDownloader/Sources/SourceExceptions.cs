@@ -14,8 +14,10 @@ public enum UnavailableReason
 
 /// <summary>The video exists as a request but cannot be downloaded: private, removed, age-restricted, live…</summary>
 public sealed class VideoUnavailableException(UnavailableReason reason, string message)
-    : YtDownloaderException(message)
+    : YtDownloaderException(reason is UnavailableReason.BotCheck ? ErrorCategory.NeedsConfiguration : ErrorCategory.NotPlayable, message)
 {
+    public override string Title => "Video cannot be downloaded";
+
     public UnavailableReason Reason { get; } = reason;
 
     /// <summary>
@@ -28,16 +30,28 @@ public sealed class VideoUnavailableException(UnavailableReason reason, string m
 
 /// <summary>A source could not be reached or answered something that is not a usable response.</summary>
 public sealed class SourceFailedException(string message, Exception? innerException = null)
-    : YtDownloaderException(message, innerException);
+    : YtDownloaderException(ErrorCategory.UpstreamFailed, message, innerException)
+{
+    public override string Title => "YouTube could not be reached";
+}
 
-/// <summary>Every source in the chain failed; the message says what each one said.</summary>
+/// <summary>
+/// Every source in the chain failed. When one said why the video cannot be played, that verdict leads and sets
+/// the category; the message then says what each source answered.
+/// </summary>
 public sealed class AllSourcesFailedException(IReadOnlyList<(string Source, YtDownloaderException Error)> failures)
     : YtDownloaderException(
-        "No source could provide this video. "
-            + string.Join(" ", failures.Select(f => $"{f.Source}: {f.Error.Message}")))
+        VerdictOf(failures)?.Category ?? ErrorCategory.UpstreamFailed,
+        (VerdictOf(failures) is { } verdict ? verdict.Message + " " : "No source could provide this video. ")
+            + "Tried: " + string.Join(" ", failures.Select(f => $"{f.Source}: {f.Error.Message}")))
 {
     public IReadOnlyList<(string Source, YtDownloaderException Error)> Failures { get; } = failures;
 
     /// <summary>The most telling verdict of a source that says the video itself cannot be played, if any did.</summary>
-    public VideoUnavailableException? Unavailable => VideoUnavailableException.MostTelling(Failures.Select(f => f.Error));
+    public VideoUnavailableException? Unavailable => VerdictOf(Failures);
+
+    public override string Title => Unavailable is null ? "YouTube could not be reached" : "Video cannot be downloaded";
+
+    private static VideoUnavailableException? VerdictOf(IReadOnlyList<(string Source, YtDownloaderException Error)> failures) =>
+        VideoUnavailableException.MostTelling(failures.Select(f => f.Error));
 }

@@ -21,11 +21,3 @@ public interface IVideoStore
     /// <summary>Removes what a save of this key left unfinished when its process died (open multipart uploads, temporary files).</summary>
     Task AbortUnfinishedAsync(string key, CancellationToken cancellationToken);
 }
-
-/// <summary>The store could not take the object; nothing was left half-written.</summary>
-public sealed class StorageException(string message, Exception? innerException = null)
-    : YtDownloaderException(message, innerException);
-
-/// <summary>The store has no room left for the object; nothing was left half-written.</summary>
-public sealed class StorageFullException(string message, Exception? innerException = null)
-    : YtDownloaderException(message, innerException);

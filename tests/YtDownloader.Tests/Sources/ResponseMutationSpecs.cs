@@ -71,7 +71,7 @@ public sealed partial class ResponseMutationSpecs(ITestOutputHelper output)
         using var http = new HttpClient(new CannedResponse(body));
         if (isInvidious)
         {
-            await new InvidiousSource(http, Instance).GetVideoAsync(id, CancellationToken.None);
+            await new InvidiousSource(http, Instance).GetVideoAsync(id, new HashSet<string>(), CancellationToken.None);
             return;
         }
         var client = new InnerTubeClient(http, new YoutubeOrigin(Options.Create(new YoutubeOptions())));

@@ -158,7 +158,7 @@ public sealed class VideoInfoCacheSpecs
 
         public string Name => "Fake";
 
-        public async Task<VideoInfo> GetVideoAsync(VideoId id, CancellationToken cancellationToken)
+        public async Task<VideoInfo> GetVideoAsync(VideoId id, IReadOnlySet<string> refused, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _calls);
             if (Gate is { } gate)

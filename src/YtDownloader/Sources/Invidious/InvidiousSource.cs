@@ -11,8 +11,10 @@ internal sealed class InvidiousSource(HttpClient http, Uri instance) : IVideoSou
 {
     public string Name => $"Invidious ({instance.GetLeftPart(UriPartial.Authority)})";
 
-    public async Task<VideoInfo> GetVideoAsync(VideoId id, CancellationToken cancellationToken)
+    public async Task<VideoInfo> GetVideoAsync(VideoId id, IReadOnlySet<string> refused, CancellationToken cancellationToken)
     {
+        if (refused.Contains(Name))
+            throw new SourceFailedException("Its streams were already refused for this video.");
         var url = new Uri(instance, $"api/v1/videos/{id.Value}?local=true");
         try
         {

@@ -14,10 +14,10 @@ internal sealed class YoutubeSource(
 {
     public string Name => "YouTube";
 
-    public async Task<VideoInfo> GetVideoAsync(VideoId id, CancellationToken cancellationToken)
+    public async Task<VideoInfo> GetVideoAsync(VideoId id, IReadOnlySet<string> refused, CancellationToken cancellationToken)
     {
         var failures = new List<YtDownloaderException>();
-        foreach (var client in InnerTubeClientProfile.FallbackOrder)
+        foreach (var client in InnerTubeClientProfile.FallbackOrder.Where(c => !refused.Contains($"{Name} {c.Name}")))
         {
             try
             {
@@ -30,6 +30,8 @@ internal sealed class YoutubeSource(
             }
         }
 
+        if (failures.Count == 0)
+            throw new SourceFailedException("Every YouTube client's streams were already refused for this video.");
         // Prefer a verdict about the video to a complaint about one client's answer.
         throw VideoUnavailableException.MostTelling(failures) ?? failures[^1];
     }
@@ -53,7 +55,7 @@ internal sealed class YoutubeSource(
 
         return new VideoInfo(
             id, response.Title, response.Author, response.Duration, response.Thumbnails.Select(OnOrigin).ToList(), formats, Name,
-            response.ExpiresIn is { } expiresIn ? time.GetUtcNow() + expiresIn : null);
+            response.ExpiresIn is { } expiresIn ? time.GetUtcNow() + expiresIn : null, Client: client.Name);
     }
 
     private async Task<List<MediaFormat>> ResolveUrlsAsync(IReadOnlyList<PlayerFormat> formats, CancellationToken cancellationToken)

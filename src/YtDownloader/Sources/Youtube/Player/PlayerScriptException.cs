@@ -5,4 +5,7 @@ namespace YtDownloader.Sources.Youtube.Player;
 /// parameter. Usually means YouTube changed the player in a way this code does not understand yet.
 /// </summary>
 public sealed class PlayerScriptException(string message, Exception? inner = null)
-    : YtDownloaderException(message, inner);
+    : YtDownloaderException(ErrorCategory.UpstreamFailed, message, inner)
+{
+    public override string Title => "YouTube could not be reached";
+}
