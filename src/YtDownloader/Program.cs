@@ -16,7 +16,7 @@ app.MapUploadApi();
 app.MapJobsApi();
 app.MapFilesApi();
 app.MapAuthApi();
-app.MapHealthChecks("/healthz");
+app.MapHealthChecks(HostGuard.HealthPath);
 
 app.Run();
 
