@@ -24,28 +24,30 @@ public static class RawHttp
         await client.ConnectAsync(server.Host, server.Port);
         await using var stream = client.GetStream();
         await stream.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()));
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var answer = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        using var received = new MemoryStream();
+        await stream.CopyToAsync(received).WaitAsync(TimeSpan.FromSeconds(30));
+        var answer = received.ToArray();
 
-        var statusLine = answer[..answer.IndexOf("\r\n", StringComparison.Ordinal)];
-        var headersEnd = answer.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        answer.ShouldNotContain("   at ", customMessage: "a stack trace reached the client");
-        var content = answer[(headersEnd + 4)..];
-        var chunked = answer[..headersEnd].Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase);
-        return (int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), chunked ? Dechunked(content) : content);
+        var headersEnd = answer.AsSpan().IndexOf("\r\n\r\n"u8);
+        var head = Encoding.ASCII.GetString(answer, 0, headersEnd);
+        var content = answer.AsSpan(headersEnd + 4).ToArray();
+        var chunked = head.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase);
+        var answerBody = Encoding.UTF8.GetString(chunked ? Dechunked(content) : content);
+        answerBody.ShouldNotContain("   at ", customMessage: "a stack trace reached the client");
+        return (int.Parse(head.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), answerBody);
     }
 
-    /// <summary>The body of a chunked answer: each chunk's hex length line dropped (the answers here are ASCII JSON).</summary>
-    private static string Dechunked(string chunked)
+    /// <summary>The body of a chunked answer, without the chunks' length lines.</summary>
+    private static byte[] Dechunked(byte[] chunked)
     {
-        var body = new StringBuilder();
+        var whole = new MemoryStream();
         for (var at = 0; ;)
         {
-            var lineEnd = chunked.IndexOf("\r\n", at, StringComparison.Ordinal);
-            var length = Convert.ToInt32(chunked[at..lineEnd].Split(';')[0], 16);
+            var lineEnd = at + chunked.AsSpan(at).IndexOf("\r\n"u8);
+            var length = Convert.ToInt32(Encoding.ASCII.GetString(chunked, at, lineEnd - at).Split(';')[0], 16);
             if (length == 0)
-                return body.ToString();
-            body.Append(chunked, lineEnd + 2, length);
+                return whole.ToArray();
+            whole.Write(chunked, lineEnd + 2, length);
             at = lineEnd + 2 + length + 2;
         }
     }
