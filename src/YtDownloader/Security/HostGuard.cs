@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using YtDownloader.Operations;
 
 namespace YtDownloader.Security;
 
@@ -31,7 +32,6 @@ public sealed record PublicBaseUrl(Uri Value)
 internal sealed class HostGuard
 {
     public const string AllowedHostsKey = "AllowedHosts";
-    public const string HealthPath = "/healthz";
     private static readonly string[] LoopbackNames = ["localhost", "127.0.0.1", "[::1]"];
 
     private readonly RequestDelegate _next;
@@ -58,7 +58,7 @@ internal sealed class HostGuard
     public async Task InvokeAsync(HttpContext context)
     {
         // Health probes come by address (a container's IP, a load balancer's check) and hand out nothing.
-        if (context.Request.Path.Equals(HealthPath, StringComparison.OrdinalIgnoreCase))
+        if (context.Request.Path.StartsWithSegments(ReadinessChecks.LivenessPath))
         {
             await _next(context);
             return;
