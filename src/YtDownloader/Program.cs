@@ -12,6 +12,7 @@ app.UseSecurity();
 app.UsePage();
 
 app.MapVideoApi();
+app.MapPlaylistApi();
 app.MapUploadApi();
 app.MapJobsApi();
 app.MapFilesApi();
