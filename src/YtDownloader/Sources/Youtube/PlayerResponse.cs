@@ -107,12 +107,12 @@ internal sealed class PlayerResponse
             case "LIVE_STREAM_OFFLINE":
                 throw Unavailable(UnavailableReason.Upcoming,
                     $"This live stream is offline{Quoted(reason)}. Downloading live streams is not supported yet.");
+            case "LOGIN_REQUIRED" when Mentions(reason, "not a bot"):
+                throw Unavailable(UnavailableReason.BotCheck,
+                    $"YouTube refused this server's address: it asked to sign in to confirm this is not a bot{Quoted(reason)}. " + WhatHelpsABotCheck);
             case "LOGIN_REQUIRED" when Mentions(reason, "confirm your age") || Mentions(reason, "age-restricted") || Mentions(reason, "inappropriate"):
                 throw Unavailable(UnavailableReason.AgeRestricted,
                     $"This video is age-restricted{Quoted(reason)}: YouTube plays it only to a signed-in account whose age is confirmed: configure that account's cookies in Youtube__CookiesFile.");
-            case "LOGIN_REQUIRED" when Mentions(reason, "bot"):
-                throw Unavailable(UnavailableReason.BotCheck,
-                    $"YouTube refused this server's address: it asked to sign in to confirm this is not a bot{Quoted(reason)}. " + WhatHelpsABotCheck);
             case "LOGIN_REQUIRED" when Mentions(reason, "private"):
                 throw Unavailable(UnavailableReason.Private,
                     "This video is private: only its owner and the people they chose can watch it.");
