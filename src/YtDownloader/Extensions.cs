@@ -9,6 +9,7 @@ using YtDownloader.Security;
 using YtDownloader.Sources;
 using YtDownloader.Sources.Invidious;
 using YtDownloader.Sources.Youtube;
+using YtDownloader.Sources.YtDlp;
 using YtDownloader.Storage;
 
 namespace YtDownloader;
@@ -74,12 +75,20 @@ public static class Extensions
         services.AddSingleton(sp => new InnerTubeClient(sp.CreateClient(YoutubeHttpClient), sp.GetRequiredService<YoutubeOrigin>()));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PlayerScriptCache>(sp, sp.CreateClient(YoutubeHttpClient)));
         services.AddSingleton<YoutubeSource>();
+        services.AddOptions<YtDlpOptions>().BindConfiguration(YtDlpOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<YtDlpOptions>, YtDlpOptionsValidator>();
+        services.AddSingleton<YtDlpSource>();
         services.AddSingleton(sp =>
         {
             var instances = sp.GetRequiredService<IOptions<InvidiousOptions>>().Value.Instances;
+            var ytDlp = sp.GetRequiredService<IOptions<YtDlpOptions>>().Value;
+            IVideoSource youtube = sp.GetRequiredService<YoutubeSource>();
+            IVideoSource[] ours = !ytDlp.IsEnabled ? [youtube]
+                : ytDlp.Order == YtDlpOrder.First ? [sp.GetRequiredService<YtDlpSource>(), youtube]
+                : [youtube, sp.GetRequiredService<YtDlpSource>()];
             IEnumerable<IVideoSource> chain =
             [
-                sp.GetRequiredService<YoutubeSource>(),
+                .. ours,
                 .. instances.Select(i => new InvidiousSource(sp.CreateClient(InvidiousHttpClient), WithTrailingSlash(i))),
             ];
             return ActivatorUtilities.CreateInstance<SourceChain>(sp, chain);
