@@ -68,6 +68,7 @@ public sealed class FakeOrigin : IAsyncLifetime
         _app.Use(async (context, next) =>
         {
             Requests.Enqueue($"{context.Request.Method} {context.Request.Path}");
+            RequestHeaders.Enqueue(($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}", context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString())));
             await next(context);
         });
         _app.MapPost("/youtubei/v1/player", PlayerAsync);
@@ -87,6 +88,9 @@ public sealed class FakeOrigin : IAsyncLifetime
 
     /// <summary>Every request seen, as "METHOD /path".</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
+
+    /// <summary>Every request seen, as "METHOD /path?query", with the headers it came with.</summary>
+    public ConcurrentQueue<(string Request, Dictionary<string, string> Headers)> RequestHeaders { get; } = new();
 
     public ConcurrentDictionary<string, YoutubeBehaviour> Youtube { get; } = new();
 

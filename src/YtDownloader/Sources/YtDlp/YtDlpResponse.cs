@@ -74,12 +74,19 @@ internal static class YtDlpResponse
         };
     }
 
-    /// <summary>yt-dlp's own failure message: its last <c>ERROR:</c> line, without that prefix.</summary>
-    public static string? ErrorLine(string stderr) =>
-        stderr.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .LastOrDefault(l => l.StartsWith("ERROR:", StringComparison.Ordinal)) is { } line
-            ? line["ERROR:".Length..].Trim()
-            : null;
+    /// <summary>
+    /// yt-dlp's own failure message: its last <c>ERROR:</c> line, without that prefix; or, for an error it did not
+    /// catch, the traceback's last line, which is the exception's own message.
+    /// </summary>
+    public static string? ErrorLine(string stderr)
+    {
+        const int MaxLength = 1000;
+        var lines = stderr.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var line = lines.LastOrDefault(l => l.StartsWith("ERROR:", StringComparison.Ordinal)) is { } error
+            ? error["ERROR:".Length..].Trim()
+            : lines.LastOrDefault();
+        return line is { Length: > MaxLength } ? line[..MaxLength] + "\u2026" : line;
+    }
 
     /// <summary>yt-dlp gives a video's original audio track this <c>language_preference</c>; descriptive tracks −10, others −1.</summary>
     private const long DefaultTrackPreference = 10;
