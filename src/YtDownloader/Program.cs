@@ -14,6 +14,7 @@ app.UsePage();
 app.MapVideoApi();
 app.MapUploadApi();
 app.MapJobsApi();
+app.MapSourcesApi();
 app.MapFilesApi();
 app.MapAuthApi();
 app.MapHealthChecks("/healthz");

@@ -7,9 +7,12 @@ namespace YtDownloader.Sources;
 /// Every failure moves on to the next source, verdicts about the video included: YouTube answers
 /// "unavailable" or a bot check to one client or address and plays the same video to another.
 /// </summary>
-public sealed class SourceChain(IEnumerable<IVideoSource> sources, VideoInfoCache cache, ILogger<SourceChain> logger)
+public sealed class SourceChain(IEnumerable<IVideoSource> sources, VideoInfoCache cache, SourceHealth health, ILogger<SourceChain> logger)
 {
     private readonly IReadOnlyList<IVideoSource> _sources = sources.ToList();
+
+    /// <summary>The sources, in the order they are asked.</summary>
+    public IReadOnlyList<string> SourceNames => _sources.Select(s => s.Name).ToList();
 
     /// <summary>The video as the first source that answers describes it, or as it was recently, while its URLs stay valid.</summary>
     public Task<VideoInfo> GetVideoAsync(VideoId id, CancellationToken cancellationToken) =>
@@ -31,11 +34,12 @@ public sealed class SourceChain(IEnumerable<IVideoSource> sources, VideoInfoCach
         {
             try
             {
-                return await source.GetVideoAsync(id, refused, cancellationToken);
+                return await health.TrackAsync(source.Name, client: null, () => source.GetVideoAsync(id, refused, cancellationToken));
             }
             catch (YtDownloaderException ex)
             {
-                logger.LogWarning("{Source} failed for {VideoId}: {Error}", source.Name, id, ex.Message);
+                // Not a warning each time: SourceHealth warns once when a source starts failing.
+                logger.LogInformation("{Source} failed for {VideoId}: {Error}", source.Name, id, ex.Message);
                 failures.Add((source.Name, ex));
             }
         }

@@ -38,6 +38,7 @@ public static class SourcesServices
             .Validate(o => o.CacheCapacity >= 1, "Sources:CacheCapacity must be at least 1.")
             .ValidateOnStart();
         services.AddSingleton<VideoInfoCache>();
+        services.AddSingleton<SourceHealth>();
         services.AddSingleton<YoutubeOrigin>();
         services.AddSingleton(sp => new InnerTubeClient(sp.CreateClient(YoutubeHttpClient), sp.GetRequiredService<YoutubeOrigin>()));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PlayerScriptCache>(sp, sp.CreateClient(YoutubeHttpClient)));

@@ -9,7 +9,7 @@ namespace YtDownloader.Sources.Youtube;
 /// answer needs the player JavaScript. Every answer is handled by its shape, whichever client was asked.
 /// </summary>
 internal sealed class YoutubeSource(
-    InnerTubeClient innerTube, PlayerScriptCache playerScripts, YoutubeOrigin origin, TimeProvider time, ILogger<YoutubeSource> logger)
+    InnerTubeClient innerTube, PlayerScriptCache playerScripts, YoutubeOrigin origin, SourceHealth health, TimeProvider time, ILogger<YoutubeSource> logger)
     : IVideoSource
 {
     public string Name => "YouTube";
@@ -21,7 +21,7 @@ internal sealed class YoutubeSource(
         {
             try
             {
-                return await GetVideoAsAsync(id, client, cancellationToken);
+                return await health.TrackAsync(Name, client.Name, () => GetVideoAsAsync(id, client, cancellationToken));
             }
             catch (YtDownloaderException ex)
             {
