@@ -3,7 +3,8 @@ using YtDownloader.Urls;
 namespace YtDownloader.Sources;
 
 /// <summary>
-/// YouTube first, then each configured Invidious instance: the first source that answers wins, remembered for a short while.
+/// YouTube first, then yt-dlp when configured, then each configured Invidious instance: the first source that answers
+/// wins, remembered for a short while; each answer is recorded in <see cref="SourceHealth"/>.
 /// Every failure moves on to the next source, verdicts about the video included: YouTube answers
 /// "unavailable" or a bot check to one client or address and plays the same video to another.
 /// </summary>
@@ -34,10 +35,13 @@ public sealed class SourceChain(IEnumerable<IVideoSource> sources, VideoInfoCach
         {
             try
             {
-                return await health.TrackAsync(source.Name, client: null, () => source.GetVideoAsync(id, refused, cancellationToken));
+                var video = await health.TrackAsync(source.Name, client: null, () => source.GetVideoAsync(id, refused, cancellationToken));
+                ServiceMetrics.SourceAttempt(source.Name, video.Client, succeeded: true);
+                return video;
             }
             catch (YtDownloaderException ex)
             {
+                ServiceMetrics.SourceAttempt(source.Name, null, succeeded: false);
                 // Not a warning each time: SourceHealth warns once when a source starts failing.
                 logger.LogInformation("{Source} failed for {VideoId}: {Error}", source.Name, id, ex.Message);
                 failures.Add((source.Name, ex));
