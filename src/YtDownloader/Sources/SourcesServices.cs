@@ -46,6 +46,7 @@ public static class SourcesServices
         services.AddOptions<YtDlpOptions>().BindConfiguration(YtDlpOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<YtDlpOptions>, YtDlpOptionsValidator>();
         services.AddSingleton<YtDlpSource>();
+        services.AddSingleton(sp => new BrowseClient(sp.CreateClient(YoutubeHttpClient), sp.GetRequiredService<YoutubeOrigin>()));
         services.AddSingleton(sp =>
         {
             var instances = sp.GetRequiredService<IOptions<InvidiousOptions>>().Value.Instances;
