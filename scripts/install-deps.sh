@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the external tools YtDownloader needs, only when they are missing.
 #
-#   scripts/install-deps.sh [ffmpeg] [s3] [chromium]
+#   scripts/install-deps.sh [ffmpeg] [s3] [chromium] [yt-dlp]
 #
 #   ffmpeg    ffmpeg (the service muxes video and audio with it)
 #   s3        a local S3 server for the tests: Ceph (ceph-mon, ceph-osd) + radosgw, and curl
 #   chromium  Debian's chromium, for the page's browser tests and figures (never a downloaded browser)
+#   yt-dlp    Debian's yt-dlp, for the tests of yt-dlp as a source (run on recorded info: Debian's is too old
+#             for today's YouTube; a server that uses yt-dlp needs a current one, see README)
 #
 # Without arguments all are checked. Needs Debian/Ubuntu (apt-get) and root or sudo,
 # but only when something is actually missing. Safe to run again: installed tools are
@@ -13,23 +15,26 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 [ffmpeg] [s3] [chromium]" >&2
+  echo "usage: $0 [ffmpeg] [s3] [chromium] [yt-dlp]" >&2
   exit 2
 }
 
 want_ffmpeg=0
 want_s3=0
 want_chromium=0
+want_ytdlp=0
 if [ "$#" -eq 0 ]; then
   want_ffmpeg=1
   want_s3=1
   want_chromium=1
+  want_ytdlp=1
 fi
 for arg in "$@"; do
   case "$arg" in
     ffmpeg) want_ffmpeg=1 ;;
     s3) want_s3=1 ;;
     chromium) want_chromium=1 ;;
+    yt-dlp) want_ytdlp=1 ;;
     -h | --help) usage ;;
     *) echo "install-deps: unknown component '$arg'" >&2; usage ;;
   esac
@@ -78,6 +83,15 @@ if [ "$want_chromium" -eq 1 ]; then
   else
     echo "install-deps: chromium missing, will install: chromium"
     packages+=(chromium)
+  fi
+fi
+
+if [ "$want_ytdlp" -eq 1 ]; then
+  if command -v yt-dlp >/dev/null 2>&1; then
+    echo "install-deps: yt-dlp already installed ($(command -v yt-dlp))"
+  else
+    echo "install-deps: yt-dlp missing, will install: yt-dlp"
+    packages+=(yt-dlp)
   fi
 fi
 

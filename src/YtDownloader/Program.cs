@@ -19,6 +19,7 @@ return StartupFailure.RunOrExplain(() =>
     app.MapPlaylistApi();
     app.MapUploadApi();
     app.MapJobsApi();
+    app.MapSourcesApi();
     app.MapFilesApi();
     app.MapAuthApi();
     app.MapOpenApiDocumentation();

@@ -33,6 +33,7 @@ public sealed class SecuritySpecs(SecuritySpecs.KeyedFixture fixture) : IClassFi
     [InlineData("POST", "/api/upload-s3")]
     [InlineData("GET", "/api/auth")]
     [InlineData("POST", "/api/jobs")]
+    [InlineData("GET", "/api/sources")]
     [InlineData("GET", "/api/an-endpoint-added-later")]
     public async Task Every_api_route_answers_401_without_a_valid_key(string method, string path)
     {

@@ -14,7 +14,7 @@ namespace YtDownloader.Pipeline;
 /// connection costs a retry, never a restart.
 /// </summary>
 internal sealed class RangedMediaStream(
-    HttpClient http, Uri url, long offset, long? knownLength, PipelineOptions options, ILogger logger) : Stream
+    HttpClient http, Uri url, IReadOnlyDictionary<string, string>? headers, long offset, long? knownLength, PipelineOptions options, ILogger logger) : Stream
 {
     private const int ReadSize = 64 * 1024;
     private const long UnknownLength = -1;
@@ -129,7 +129,7 @@ internal sealed class RangedMediaStream(
     private async Task<long> FetchOnceAsync(long position, long end, PipeWriter writer, CancellationToken cancellationToken)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        using var request = MediaFetcher.NewRequest(url, headers);
         request.Headers.Range = new RangeHeaderValue(position, end);
 
         idle.CancelAfter(options.IdleTimeout);

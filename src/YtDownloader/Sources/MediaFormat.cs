@@ -1,6 +1,7 @@
 namespace YtDownloader.Sources;
 
 /// <summary>One downloadable stream: muxed (video and audio), video-only or audio-only.</summary>
+/// <param name="Headers">Headers every request for this stream must carry, as the source says (yt-dlp's <c>http_headers</c>).</param>
 public sealed record MediaFormat(
     int Itag,
     Uri Url,
@@ -14,7 +15,8 @@ public sealed record MediaFormat(
     long? Bitrate,
     long? ContentLength,
     int? AudioSampleRate,
-    bool IsDefaultAudioTrack = true)
+    bool IsDefaultAudioTrack = true,
+    IReadOnlyDictionary<string, string>? Headers = null)
 {
     public bool HasVideo => VideoCodec is not null;
     public bool HasAudio => AudioCodec is not null;

@@ -3,13 +3,17 @@ using YtDownloader.Urls;
 namespace YtDownloader.Sources;
 
 /// <summary>
-/// YouTube first, then each configured Invidious instance: the first source that answers wins, remembered for a short while.
+/// YouTube first, then yt-dlp when configured, then each configured Invidious instance: the first source that answers
+/// wins, remembered for a short while; each answer is recorded in <see cref="SourceHealth"/>.
 /// Every failure moves on to the next source, verdicts about the video included: YouTube answers
 /// "unavailable" or a bot check to one client or address and plays the same video to another.
 /// </summary>
-public sealed class SourceChain(IEnumerable<IVideoSource> sources, VideoInfoCache cache, ILogger<SourceChain> logger)
+public sealed class SourceChain(IEnumerable<IVideoSource> sources, VideoInfoCache cache, SourceHealth health, ILogger<SourceChain> logger)
 {
     private readonly IReadOnlyList<IVideoSource> _sources = sources.ToList();
+
+    /// <summary>The sources, in the order they are asked.</summary>
+    public IReadOnlyList<string> SourceNames => _sources.Select(s => s.Name).ToList();
 
     /// <summary>The video as the first source that answers describes it, or as it was recently, while its URLs stay valid.</summary>
     public Task<VideoInfo> GetVideoAsync(VideoId id, CancellationToken cancellationToken) =>
@@ -31,14 +35,15 @@ public sealed class SourceChain(IEnumerable<IVideoSource> sources, VideoInfoCach
         {
             try
             {
-                var video = await source.GetVideoAsync(id, refused, cancellationToken);
+                var video = await health.TrackAsync(source.Name, client: null, () => source.GetVideoAsync(id, refused, cancellationToken));
                 ServiceMetrics.SourceAttempt(source.Name, video.Client, succeeded: true);
                 return video;
             }
             catch (YtDownloaderException ex)
             {
                 ServiceMetrics.SourceAttempt(source.Name, null, succeeded: false);
-                logger.LogWarning("{Source} failed for {VideoId}: {Error}", source.Name, id, ex.Message);
+                // Not a warning each time: SourceHealth warns once when a source starts failing.
+                logger.LogInformation("{Source} failed for {VideoId}: {Error}", source.Name, id, ex.Message);
                 failures.Add((source.Name, ex));
             }
         }

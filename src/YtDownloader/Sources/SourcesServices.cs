@@ -4,10 +4,11 @@ using YtDownloader.Sources.Youtube;
 using YtDownloader.Sources.Youtube.Clients;
 using YtDownloader.Sources.Youtube.Cookies;
 using YtDownloader.Sources.Youtube.PoTokens;
+using YtDownloader.Sources.YtDlp;
 
 namespace YtDownloader.Sources;
 
-/// <summary>The sources of a video's metadata and stream URLs: YouTube's own clients, then Invidious instances.</summary>
+/// <summary>The sources of a video's metadata and stream URLs: YouTube's own clients, yt-dlp when configured, then Invidious instances.</summary>
 public static class SourcesServices
 {
     private const string YoutubeHttpClient = "youtube";
@@ -40,6 +41,7 @@ public static class SourcesServices
             .Validate(o => o.CacheCapacity >= 1, "Sources:CacheCapacity must be at least 1.")
             .ValidateOnStart();
         services.AddSingleton<VideoInfoCache>();
+        services.AddSingleton<SourceHealth>();
         services.AddSingleton<YoutubeOrigin>();
         services.AddSingleton(sp => ClientProfileSet.Load(sp.GetRequiredService<IOptions<YoutubeOptions>>().Value.ClientProfiles));
         services.AddSingleton<ClientOrder>();
@@ -48,13 +50,21 @@ public static class SourcesServices
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<InnerTubeClient>(sp, sp.CreateClient(YoutubeHttpClient)));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PlayerScriptCache>(sp, sp.CreateClient(YoutubeHttpClient)));
         services.AddSingleton<YoutubeSource>();
+        services.AddOptions<YtDlpOptions>().BindConfiguration(YtDlpOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<YtDlpOptions>, YtDlpOptionsValidator>();
+        services.AddSingleton<YtDlpSource>();
         services.AddSingleton(sp => new BrowseClient(sp.CreateClient(YoutubeHttpClient), sp.GetRequiredService<YoutubeOrigin>()));
         services.AddSingleton(sp =>
         {
             var instances = sp.GetRequiredService<IOptions<InvidiousOptions>>().Value.Instances;
+            var ytDlp = sp.GetRequiredService<IOptions<YtDlpOptions>>().Value;
+            IVideoSource youtube = sp.GetRequiredService<YoutubeSource>();
+            IVideoSource[] ours = !ytDlp.IsEnabled ? [youtube]
+                : ytDlp.Order == YtDlpOrder.First ? [sp.GetRequiredService<YtDlpSource>(), youtube]
+                : [youtube, sp.GetRequiredService<YtDlpSource>()];
             IEnumerable<IVideoSource> chain =
             [
-                sp.GetRequiredService<YoutubeSource>(),
+                .. ours,
                 .. instances.Select(i => new InvidiousSource(sp.CreateClient(InvidiousHttpClient), WithTrailingSlash(i))),
             ];
             return ActivatorUtilities.CreateInstance<SourceChain>(sp, chain);

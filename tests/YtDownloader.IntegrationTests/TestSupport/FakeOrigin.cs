@@ -74,6 +74,7 @@ public sealed partial class FakeOrigin : IAsyncLifetime
         {
             Requests.Enqueue($"{context.Request.Method} {context.Request.Path}");
             RecordCookies(context);
+            RequestHeaders.Enqueue(($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}", context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString())));
             await next(context);
         });
         MapYoutube(_app);
@@ -89,6 +90,9 @@ public sealed partial class FakeOrigin : IAsyncLifetime
 
     /// <summary>Every request seen, as "METHOD /path".</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
+
+    /// <summary>Every request seen, as "METHOD /path?query", with the headers it came with.</summary>
+    public ConcurrentQueue<(string Request, Dictionary<string, string> Headers)> RequestHeaders { get; } = new();
 
     public ConcurrentDictionary<string, YoutubeBehaviour> Youtube { get; } = new();
 

@@ -17,6 +17,7 @@ public sealed class VideoInfoCacheSpecs
     private SourceChain Chain(TimeSpan? lifetime = null, int capacity = 1000) => new(
         [_source],
         new VideoInfoCache(Options.Create(new SourcesOptions { CacheLifetime = lifetime ?? TimeSpan.FromMinutes(5), CacheCapacity = capacity }), _time),
+        new SourceHealth(_time, NullLogger<SourceHealth>.Instance),
         NullLogger<SourceChain>.Instance);
 
     [Fact]

@@ -16,6 +16,7 @@ internal sealed class YoutubeSource(
     PlayerScriptCache playerScripts,
     ClientOrder order,
     PoTokenProvider poTokens,
+    SourceHealth health,
     YoutubeOrigin origin,
     TimeProvider time,
     ILogger<YoutubeSource> logger)
@@ -50,7 +51,7 @@ internal sealed class YoutubeSource(
     {
         try
         {
-            return (await GetVideoAsAsync(id, client, cancellationToken), null);
+            return (await health.TrackAsync(Name, client.Name, () => GetVideoAsAsync(id, client, cancellationToken)), null);
         }
         catch (YtDownloaderException ex)
         {
