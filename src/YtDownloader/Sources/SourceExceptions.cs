@@ -153,3 +153,10 @@ internal static class SourceCalls
         }
     }
 }
+
+/// <summary>A playlist or channel cannot be listed: it does not exist (404), or is private or of a kind YouTube will not show (422).</summary>
+public sealed class PlaylistUnavailableException(ErrorCategory category, string message)
+    : YtDownloaderException(category, message)
+{
+    public override string Title => "Playlist cannot be listed";
+}
