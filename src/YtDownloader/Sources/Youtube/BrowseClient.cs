@@ -102,7 +102,7 @@ public sealed class BrowseClient
         // The consent cookie every logged-out visitor in the EU gets: without it, some regions answer a consent page.
         request.Headers.Add("Cookie", "SOCS=CAE=");
 
-        try
+        return await SourceCalls.RunAsync("YouTube", async () =>
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound)
@@ -112,18 +112,6 @@ public sealed class BrowseClient
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
             using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
             return document.RootElement.Clone();
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new SourceFailedException($"YouTube could not be reached ({ex.Message}).", ex);
-        }
-        catch (JsonException ex)
-        {
-            throw new SourceFailedException("YouTube answered the listing request with malformed JSON.", ex);
-        }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new SourceFailedException("YouTube did not answer the listing request in time.", ex);
-        }
+        }, cancellationToken);
     }
 }
