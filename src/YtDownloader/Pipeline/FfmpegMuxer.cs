@@ -15,9 +15,9 @@ public sealed class FfmpegMuxer(MuxFeedServer feeds, IOptions<FfmpegOptions> opt
     private const int StderrTailLength = 2000;
 
     /// <param name="onFed">Told each time bytes of an input reach ffmpeg.</param>
-    public async Task MuxAsync(DownloadPlan plan, Stream output, Action<int> onFed, CancellationToken cancellationToken)
+    public async Task MuxAsync(MediaSession video, MediaSession audio, Stream output, Action<int> onFed, CancellationToken cancellationToken)
     {
-        using var feed = await feeds.RegisterAsync([plan.Video, plan.Audio!], onFed, cancellationToken);
+        using var feed = await feeds.RegisterAsync([video, audio], onFed, cancellationToken);
         var stderr = new StringBuilder();
         string[] arguments =
         [

@@ -40,6 +40,9 @@ public enum MediaFault
     Stall,
 }
 
+/// <summary>One request to the media endpoint: the file, the client named in its URL (<c>c=</c>, as googlevideo's URLs name it), the range.</summary>
+public sealed record MediaRequest(string Name, string Client, long From, long To);
+
 /// <summary>
 /// YouTube and Invidious as the service sees them, on 127.0.0.1: <c>/youtubei/v1/player</c> and
 /// <c>/api/v1/videos/{id}</c> answer in the real shapes, built from recorded responses, with media URLs
@@ -57,6 +60,10 @@ public sealed class FakeOrigin : IAsyncLifetime
     private readonly ConcurrentDictionary<string, Plan<(MediaFault Fault, long Offset)>> _faults = new();
     private readonly ConcurrentDictionary<string, Plan<int>> _failures = new();
     private readonly ConcurrentDictionary<string, Task> _holds = new();
+    private readonly ConcurrentDictionary<string, ByteCount> _served = new();
+    private readonly ConcurrentDictionary<string, (long Offset, int Clients)> _cutOffs = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _clientsAsked = new();
+    private readonly ConcurrentDictionary<string, (DateTimeOffset ServedAt, TimeSpan Length)> _preRolls = new();
 
     public FakeOrigin(TestMedia media)
     {
@@ -114,6 +121,34 @@ public sealed class FakeOrigin : IAsyncLifetime
     /// <summary>The next request for this file waits until <paramref name="release"/> completes before it is answered.</summary>
     public void HoldMediaUntil(string mediaName, Task release) => _holds[mediaName] = release;
 
+    /// <summary>
+    /// YouTube refusing a client part-way: the media URLs that the first <paramref name="clients"/> clients to answer
+    /// for this video gave out are refused with 403 from <paramref name="offset"/> on (a response crossing it is cut
+    /// there); the next client's URLs are served whole. Whichever clients the service asks, in its order.
+    /// </summary>
+    public void CutOffFirstClients(string videoId, long offset, int clients = 1) => _cutOffs[videoId] = (offset, clients);
+
+    /// <summary>The InnerTube clients that asked for this video's player response, in order, each once.</summary>
+    public IReadOnlyList<string> ClientsAsked(string videoId) =>
+        _clientsAsked.TryGetValue(videoId, out var clients) ? clients.ToList() : [];
+
+    /// <summary>
+    /// A forced pre-roll ad of this length in the player response (YouTube's <c>adPlacements</c> shape); until it has
+    /// played, counted from when the response was served, the video's media is refused with 403.
+    /// </summary>
+    public void PreRoll(string videoId, TimeSpan length) => _preRolls[videoId] = (DateTimeOffset.MaxValue, length);
+
+    private int _refusedBeforePlayable;
+
+    /// <summary>Media requests refused because the pre-roll had not played yet.</summary>
+    public int RefusedBeforePlayable => Volatile.Read(ref _refusedBeforePlayable);
+
+    /// <summary>Bytes of this file the media endpoint has written to responses, all requests together.</summary>
+    public long ServedBytes(string mediaName) => _served.TryGetValue(mediaName, out var served) ? Interlocked.Read(ref served.Bytes) : 0;
+
+    /// <summary>Every media request, with its range and the InnerTube client whose player response gave its URL.</summary>
+    public ConcurrentQueue<MediaRequest> MediaRequests { get; } = new();
+
     public int CountRequests(string prefix) => Requests.Count(r => r.StartsWith(prefix, StringComparison.Ordinal));
 
     public async ValueTask InitializeAsync()
@@ -129,6 +164,15 @@ public sealed class FakeOrigin : IAsyncLifetime
         var body = await JsonNode.ParseAsync(request.Body);
         var id = body?["videoId"]?.GetValue<string>() ?? "";
         var client = body?["context"]?["client"]?["clientName"]?.GetValue<string>();
+        if (client is not null && Youtube.ContainsKey(id))
+        {
+            var asked = _clientsAsked.GetOrAdd(id, _ => new ConcurrentQueue<string>());
+            lock (asked)
+            {
+                if (!asked.Contains(client))
+                    asked.Enqueue(client);
+            }
+        }
         return Youtube.GetValueOrDefault(id) switch
         {
             _ when !Youtube.ContainsKey(id) => Json(Recorded("2022-08_notavailable_INVALID_ID_", "player-WEB.json")),
@@ -136,12 +180,12 @@ public sealed class FakeOrigin : IAsyncLifetime
             YoutubeBehaviour.BotCheck => Json(BotCheck()),
             YoutubeBehaviour.Live => Json(Recorded("2026-07_livestream_X4VbdwhkE10", "player-VISIONOS.json")),
             YoutubeBehaviour.CipherOnly => Json(CipheredPlayerResponse(id, client)),
-            _ => Json(PlayablePlayerResponse(id)),
+            _ => Json(PlayablePlayerResponse(id, client)),
         };
     }
 
     /// <summary>A recorded direct-URL response with its formats replaced by ours, each keeping the recorded fields of its itag.</summary>
-    private JsonNode PlayablePlayerResponse(string id)
+    private JsonNode PlayablePlayerResponse(string id, string? client)
     {
         var response = Recorded("2026-07_ratingsdisabled_it3OtbTxQk0", "reel-ANDROID.json")["playerResponse"]!;
         var details = response["videoDetails"]!;
@@ -150,9 +194,14 @@ public sealed class FakeOrigin : IAsyncLifetime
         details["lengthSeconds"] = ((int)TestMedia.DurationSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var streaming = response["streamingData"]!;
         var recorded = streaming["formats"]!.AsArray().Concat(streaming["adaptiveFormats"]!.AsArray()).ToList();
-        streaming["formats"] = new JsonArray(YoutubeFormat(_media.Muxed360, recorded));
+        streaming["formats"] = new JsonArray(YoutubeFormat(_media.Muxed360, recorded, client, id));
         streaming["adaptiveFormats"] = new JsonArray(
-            _media.All.Where(m => m != _media.Muxed360).Select(m => YoutubeFormat(m, recorded)).ToArray());
+            _media.All.Where(m => m != _media.Muxed360).Select(m => YoutubeFormat(m, recorded, client, id)).ToArray());
+        if (_preRolls.TryGetValue(id, out var preRoll))
+        {
+            response["adPlacements"] = PreRollPlacement(preRoll.Length);
+            _preRolls[id] = (DateTimeOffset.UtcNow, preRoll.Length);
+        }
         if (MediaUrls.TryGetValue(id, out var rewrite))
         {
             foreach (var format in streaming["formats"]!.AsArray().Concat(streaming["adaptiveFormats"]!.AsArray()))
@@ -163,7 +212,7 @@ public sealed class FakeOrigin : IAsyncLifetime
 
     private JsonNode CipheredPlayerResponse(string id, string? client)
     {
-        var response = PlayablePlayerResponse(id);
+        var response = PlayablePlayerResponse(id, client);
         var streaming = response["streamingData"]!;
         foreach (var format in streaming["formats"]!.AsArray().Concat(streaming["adaptiveFormats"]!.AsArray()))
         {
@@ -176,12 +225,23 @@ public sealed class FakeOrigin : IAsyncLifetime
         return response;
     }
 
-    private JsonNode YoutubeFormat(MediaFile media, List<JsonNode?> recorded)
+    /// <summary>A pre-roll of the given length as YouTube announces it: a START placement of an in-stream video ad.</summary>
+    private static JsonArray PreRollPlacement(TimeSpan length) =>
+        JsonNode.Parse($$"""
+            [{"adPlacementRenderer": {
+                "config": {"adPlacementConfig": {"kind": "AD_PLACEMENT_KIND_START",
+                    "adTimeOffset": {"offsetStartMilliseconds": "0", "offsetEndMilliseconds": "-1"}, "hideCueRangeMarker": true}},
+                "renderer": {"linearAdSequenceRenderer": {"linearAds": [{"instreamVideoAdRenderer": {
+                    "playerVars": "length_seconds={{length.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}}&video_id=adadadadada",
+                    "adLayoutLoggingData": {}}}]}}}}]
+            """)!.AsArray();
+
+    private JsonNode YoutubeFormat(MediaFile media, List<JsonNode?> recorded, string? client, string id)
     {
         var entry = (recorded.FirstOrDefault(f => f?["itag"]?.GetValue<int>() == media.Itag) ?? recorded[0])!.DeepClone().AsObject();
         entry.Remove("signatureCipher");
         entry["itag"] = media.Itag;
-        entry["url"] = new Uri(BaseUrl, $"/media/{media.Name}?expire=1999999999&itag={media.Itag}").ToString();
+        entry["url"] = new Uri(BaseUrl, $"/media/{media.Name}?expire=1999999999&itag={media.Itag}&c={client}&v={id}").ToString();
         entry["mimeType"] = media.MimeType;
         entry["bitrate"] = media.Bitrate;
         entry["contentLength"] = media.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -276,6 +336,26 @@ public sealed class FakeOrigin : IAsyncLifetime
                 context.Response.Headers.ContentRange = $"bytes */{length}";
                 return;
             }
+        }
+        var video = query["v"].ToString();
+        if (_preRolls.TryGetValue(video, out var preRoll) && DateTimeOffset.UtcNow < preRoll.ServedAt + preRoll.Length)
+        {
+            Interlocked.Increment(ref _refusedBeforePlayable);
+            context.Response.StatusCode = 403;
+            return;
+        }
+        var cutAt = long.MaxValue;
+        if (_cutOffs.TryGetValue(video, out var cutOff) && ClientsAsked(video).Take(cutOff.Clients).Contains(query["c"].ToString()))
+        {
+            if (from >= cutOff.Offset)
+            {
+                context.Response.StatusCode = 403;
+                return;
+            }
+            cutAt = cutOff.Offset;
+        }
+        if (range is not null)
+        {
             context.Response.StatusCode = 206;
             context.Response.Headers.ContentRange = $"bytes {from}-{to}/{length}";
         }
@@ -291,7 +371,11 @@ public sealed class FakeOrigin : IAsyncLifetime
             : (MediaFault?)null;
         if (fault is not null)
             stopAt = planned!.What.Offset;
+        else if (cutAt <= to)
+            (fault, stopAt) = (MediaFault.Drop, cutAt);
 
+        MediaRequests.Enqueue(new MediaRequest(name, query["c"].ToString(), from, to));
+        var served = _served.GetOrAdd(name, _ => new ByteCount());
         await using var file = File.OpenRead(media.Path);
         file.Position = from;
         var buffer = new byte[64 * 1024];
@@ -302,6 +386,7 @@ public sealed class FakeOrigin : IAsyncLifetime
             if (corrupt)
                 buffer.AsSpan(0, read).Reverse();
             await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+            Interlocked.Add(ref served.Bytes, read);
             position += read;
             if (pace is not null)
                 await pace.WaitAsync(position - from, context.RequestAborted);
@@ -323,6 +408,11 @@ public sealed class FakeOrigin : IAsyncLifetime
                 // Returning with fewer bytes than the Content-Length makes Kestrel close the connection after them.
                 break;
         }
+    }
+
+    private sealed class ByteCount
+    {
+        public long Bytes;
     }
 
     /// <summary>A misbehaviour planned for a number of uses.</summary>

@@ -35,6 +35,9 @@ internal sealed class PlayerResponse
 
     public required TimeSpan? ExpiresIn { get; init; }
 
+    /// <summary>How long a forced pre-roll ad plays before the media servers serve the streams; null when there is none.</summary>
+    public TimeSpan? ForcedPreRoll { get; init; }
+
     /// <summary>Parses a response, throwing <see cref="VideoUnavailableException"/> for every playability failure.</summary>
     public static PlayerResponse Parse(JsonElement root, VideoId requested)
     {
@@ -80,7 +83,56 @@ internal sealed class PlayerResponse
             Formats = formats,
             SabrOnlyFormatCount = sabrOnly,
             ExpiresIn = streaming is { } data && data.GetSecondsOrZero("expiresInSeconds") is { Ticks: > 0 } expiresIn ? expiresIn : null,
+            ForcedPreRoll = ParseForcedPreRoll(root),
         };
+    }
+
+    /// <summary>
+    /// The minimal pre-roll parse the pipeline needs (placements of kind <c>AD_PLACEMENT_KIND_START</c>): the sum of
+    /// their in-stream video ads' lengths, <c>length_seconds</c> in <c>playerVars</c>, else <c>skipOffsetMilliseconds</c>.
+    /// </summary>
+    private static TimeSpan? ParseForcedPreRoll(JsonElement root)
+    {
+        if (root.GetPropertyOrNull("adPlacements") is not { ValueKind: JsonValueKind.Array } placements)
+            return null;
+        var total = TimeSpan.Zero;
+        foreach (var placement in placements.EnumerateArray())
+        {
+            if (placement.GetPropertyOrNull("adPlacementRenderer") is not { } renderer
+                || renderer.GetPropertyOrNull("config")?.GetPropertyOrNull("adPlacementConfig")?.GetStringOrNull("kind") != "AD_PLACEMENT_KIND_START")
+                continue;
+            foreach (var ad in InstreamVideoAds(renderer))
+            {
+                var query = System.Web.HttpUtility.ParseQueryString(ad.GetStringOrNull("playerVars") ?? "");
+                if (double.TryParse(query["length_seconds"], System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+                    total += TimeSpan.FromSeconds(seconds);
+                else if (long.TryParse(ad.GetStringOrNull("skipOffsetMilliseconds"), System.Globalization.CultureInfo.InvariantCulture, out var skip))
+                    total += TimeSpan.FromMilliseconds(skip);
+            }
+        }
+        return total > TimeSpan.Zero ? total : null;
+    }
+
+    private static IEnumerable<JsonElement> InstreamVideoAds(JsonElement node)
+    {
+        switch (node.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in node.EnumerateObject())
+                {
+                    if (property.NameEquals("instreamVideoAdRenderer"))
+                        yield return property.Value;
+                    else
+                        foreach (var ad in InstreamVideoAds(property.Value))
+                            yield return ad;
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in node.EnumerateArray())
+                    foreach (var ad in InstreamVideoAds(item))
+                        yield return ad;
+                break;
+        }
     }
 
     private static void ThrowIfUnplayable(JsonElement playability, JsonElement? details)

@@ -53,9 +53,11 @@ internal sealed class YoutubeSource(
         if (formats.Count == 0)
             throw new SourceFailedException($"YouTube's {client.Name} client offered no downloadable stream for this video.");
 
+        var now = time.GetUtcNow();
         return new VideoInfo(
             id, response.Title, response.Author, response.Duration, response.Thumbnails.Select(OnOrigin).ToList(), formats, Name,
-            response.ExpiresIn is { } expiresIn ? time.GetUtcNow() + expiresIn : null, Client: client.Name);
+            response.ExpiresIn is { } expiresIn ? now + expiresIn : null, Client: client.Name,
+            PlayableAt: response.ForcedPreRoll is { } preRoll ? now + preRoll : null);
     }
 
     private async Task<List<MediaFormat>> ResolveUrlsAsync(IReadOnlyList<PlayerFormat> formats, CancellationToken cancellationToken)
