@@ -51,6 +51,7 @@ public sealed class JobRunner(
             {
                 var reused = new Job(snapshot with { Reused = true }, time);
                 reused.Complete(JobResult.From(video, plan, existing));
+                ServiceMetrics.JobEnded("reused", null, 0, 0);
                 await store.SaveAsync(reused.Snapshot(), cancellationToken);
                 return (reused, true);
             }
@@ -108,6 +109,7 @@ public sealed class JobRunner(
         foreach (var unfinished in await store.UnfinishedAsync(cancellationToken))
             await RecoverAsync(unfinished, cancellationToken);
         _recovered.TrySetResult();
+        ServiceMetrics.ObserveQueue(() => _live.Values.Count(j => j.Snapshot().Phase == JobPhase.Queued));
         await base.StartAsync(cancellationToken);
     }
 
@@ -210,5 +212,11 @@ public sealed class JobRunner(
     private Job? Running(string key) => _live.Values.FirstOrDefault(j => j.Key == key && !j.Snapshot().HasEnded);
 
     // A job's state must reach the database even when the request or the server is being cancelled.
-    private Task SaveAsync(JobSnapshot snapshot) => store.SaveAsync(snapshot, CancellationToken.None);
+    private Task SaveAsync(JobSnapshot snapshot)
+    {
+        if (snapshot.HasEnded)
+            ServiceMetrics.JobEnded(
+                snapshot.Phase.ToString().ToLowerInvariant(), snapshot.FinishedAt - snapshot.StartedAt, snapshot.DownloadedBytes, snapshot.UploadedBytes);
+        return store.SaveAsync(snapshot, CancellationToken.None);
+    }
 }

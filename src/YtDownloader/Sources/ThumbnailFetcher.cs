@@ -8,6 +8,8 @@ public sealed record ThumbnailImage(byte[] Content, string ContentType);
 /// <summary>Fetches the thumbnail a source named for a video; never a URL that came from a user.</summary>
 public sealed class ThumbnailFetcher(SourceChain sources, HttpClient http)
 {
+    public const string HttpClientName = "thumbnails";
+
     // A YouTube thumbnail is 10–150 KB; anything far larger is not a thumbnail.
     private const int MaxBytes = 2 * 1024 * 1024;
 
