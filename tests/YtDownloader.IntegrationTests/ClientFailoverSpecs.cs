@@ -25,6 +25,7 @@ public sealed class ClientFailoverSpecs(CutOffMediaFixture fixture) : IClassFixt
         var video = fixture.Media.Video1080;
         video.Length.ShouldBeGreaterThan(2 * OneMebibyte);
         fixture.Origin.CutOffFirstClients(cut, OneMebibyte);
+        await LoadThePlayerAsync();
 
         var job = await RunJobAsync(cut);
         var reference = await RunJobAsync(whole);
@@ -87,6 +88,22 @@ public sealed class ClientFailoverSpecs(CutOffMediaFixture fixture) : IClassFixt
         waiting[0].GetProperty("waitingSeconds").GetDouble().ShouldBeInRange(1, 3);
         events[^1].Data.Text("phase").ShouldBe("done", events[^1].Data.ToString());
         fixture.Origin.RefusedBeforePlayable.ShouldBe(0);
+    }
+
+    /// <summary>
+    /// The next client may need the player JavaScript, which takes its first load with a 10 s limit: on a machine as
+    /// busy as these, that first load is done here, before the job, so the job measures the handover, not the load.
+    /// </summary>
+    private async Task LoadThePlayerAsync()
+    {
+        const string ciphered = "cipherwarm1";
+        fixture.Origin.Youtube[ciphered] = YoutubeBehaviour.CipherOnly;
+        using var http = fixture.CreateClient();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if ((await http.GetVideoAsync(ciphered)).Status == HttpStatusCode.OK)
+                return;
+        }
     }
 
     private async Task<JsonElement> RunJobAsync(string id)

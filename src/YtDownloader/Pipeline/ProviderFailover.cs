@@ -16,12 +16,16 @@ internal sealed class ProviderFailover(
     private readonly HashSet<string> _refused = [];
     private readonly List<string> _answers = [];
     private VideoInfo _current = video;
+    private StreamRefusedEverywhereException? _exhausted;
 
     public async Task<MediaFormat> ReplaceAsync(MediaFormat refused, long atByte, StreamRefusedException cause, CancellationToken cancellationToken)
     {
         await _switching.WaitAsync(cancellationToken);
         try
         {
+            // Every provider already refused: the other ranges in flight end with the same answer, asking nobody again.
+            if (_exhausted is not null)
+                throw _exhausted;
             if (!_current.Formats.Any(f => f.Url == refused.Url))
                 return SameStream(_current, refused); // the job already moved on from the provider of this URL
 
@@ -35,7 +39,7 @@ internal sealed class ProviderFailover(
             }
             catch (YtDownloaderException ex)
             {
-                throw new StreamRefusedEverywhereException(_answers, ex);
+                throw (_exhausted = new StreamRefusedEverywhereException(_answers, ex));
             }
 
             var same = SameStream(next, refused);
@@ -54,7 +58,7 @@ internal sealed class ProviderFailover(
     /// <summary>The same bytes from another provider: the same itag, with the same length.</summary>
     private MediaFormat SameStream(VideoInfo offer, MediaFormat refused) =>
         offer.Formats.FirstOrDefault(f => f.Itag == refused.Itag && f.ContentLength == refused.ContentLength)
-        ?? throw new StreamRefusedEverywhereException(
+        ?? throw (_exhausted = new StreamRefusedEverywhereException(
             [.. _answers, $"{offer.Provider}: no stream {refused.Itag} of {refused.ContentLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "the same"} bytes to go on with"],
-            null);
+            null));
 }

@@ -227,14 +227,14 @@ public sealed class FakeOrigin : IAsyncLifetime
 
     /// <summary>A pre-roll of the given length as YouTube announces it: a START placement of an in-stream video ad.</summary>
     private static JsonArray PreRollPlacement(TimeSpan length) =>
-        JsonNode.Parse($$"""
+        JsonNode.Parse("""
             [{"adPlacementRenderer": {
                 "config": {"adPlacementConfig": {"kind": "AD_PLACEMENT_KIND_START",
                     "adTimeOffset": {"offsetStartMilliseconds": "0", "offsetEndMilliseconds": "-1"}, "hideCueRangeMarker": true}},
                 "renderer": {"linearAdSequenceRenderer": {"linearAds": [{"instreamVideoAdRenderer": {
-                    "playerVars": "length_seconds={{length.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}}&video_id=adadadadada",
+                    "playerVars": "length_seconds=LENGTH&video_id=adadadadada",
                     "adLayoutLoggingData": {}}}]}}}}]
-            """)!.AsArray();
+            """.Replace("LENGTH", length.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))!.AsArray();
 
     private JsonNode YoutubeFormat(MediaFile media, List<JsonNode?> recorded, string? client, string id)
     {
