@@ -21,12 +21,13 @@ public static class VideoApi
         return app;
     }
 
-    public static async Task<Ok<VideoResponse>> GetVideoAsync(string? url, bool? all, SourceChain sources, CancellationToken cancellationToken)
+    public static async Task<Ok<VideoResponse>> GetVideoAsync(string? url, string? all, SourceChain sources, CancellationToken cancellationToken)
     {
         var id = ParseVideoUrl(url);
+        var everyFormat = QueryValues.Flag(nameof(all), all);
         var video = await sources.GetVideoAsync(id, cancellationToken);
         var audio = FormatSelector.BestAudio(video, preferAac: true);
-        var formats = FormatSelector.ListQualities(video, all == true)
+        var formats = FormatSelector.ListQualities(video, everyFormat)
             .Select(f => new FormatResponse(
                 f.Resolution!, f.Url.ToString(), f.Itag, f.Container, f.Fps, f.VideoCodec, f.AudioCodec,
                 f.HasAudio ? f.ContentLength : f.ContentLength + audio?.ContentLength,
@@ -34,7 +35,19 @@ public static class VideoApi
             .ToList();
         return TypedResults.Ok(new VideoResponse(
             video.Id.Value, video.Title, video.Author, video.Duration.TotalSeconds, video.BestThumbnail?.Url,
-            video.Thumbnails.Count > 0 ? ThumbnailPath(video.Id) : null, formats, video.SourceName));
+            video.Thumbnails.Count > 0 ? ThumbnailPath(video.Id) : null, formats, video.SourceName, AudioChoicesOf(video)));
+    }
+
+    /// <summary>MP3's size is what its encoding (VBR quality 2, about 190 kbit/s) makes of the duration; the others are the stream's own size.</summary>
+    private static List<AudioFormatResponse> AudioChoicesOf(VideoInfo video)
+    {
+        const long Mp3Bitrate = 190_000;
+        return FormatSelector.AudioChoices(video).Select(c => new AudioFormatResponse(
+            OutputFormats.AudioQuality, c.Output.Extension(), c.Source.Itag, c.Source.AudioCodec!,
+            c.Output == OutputFormat.Mp3 ? Mp3Bitrate : c.Source.Bitrate,
+            c.Output == OutputFormat.Mp3 ? (long)(Mp3Bitrate / 8 * video.Duration.TotalSeconds) : c.Source.HasVideo ? null : c.Source.ContentLength,
+            Reencoded: c.Output == OutputFormat.Mp3,
+            NeedsRemux: c.NeedsConversion && c.Output != OutputFormat.Mp3)).ToList();
     }
 
     public static async Task<Results<FileContentHttpResult, NotFound>> GetThumbnailAsync(
@@ -54,6 +67,8 @@ public static class VideoApi
     {
         if (string.IsNullOrWhiteSpace(url))
             throw new InvalidRequestException("The url parameter is required: pass a YouTube link, e.g. url=https://youtu.be/dQw4w9WgXcQ.");
+        if (RequestText.HasControlCharacters(url))
+            throw new InvalidRequestException("The url contains a control character (a newline, a tab, NUL…): send the link alone.");
         var parsed = VideoId.Inspect(url);
         return parsed.Id ?? throw new InvalidRequestException($"Not a YouTube video link: {parsed.Error}");
     }

@@ -7,7 +7,7 @@ using YtDownloader.Urls;
 namespace YtDownloader.Pipeline;
 
 /// <summary>A request to put one video, at one quality, into storage.</summary>
-public sealed record UploadRequest(VideoId VideoId, string Quality, string? Title = null);
+public sealed record UploadRequest(VideoId VideoId, string Quality, string? Title = null, OutputFormat Output = OutputFormat.Mp4);
 
 /// <summary>A request resolved into a video, the streams to fetch, its title and its object key.</summary>
 public sealed record PreparedUpload(VideoInfo Video, DownloadPlan Plan, string Title, string Key);
@@ -54,10 +54,10 @@ public sealed class VideoPipeline(
     public async Task<PreparedUpload> PrepareAsync(UploadRequest request, CancellationToken cancellationToken)
     {
         var video = await sources.GetVideoAsync(request.VideoId, cancellationToken);
-        var plan = FormatSelector.Choose(video, request.Quality);
+        var plan = FormatSelector.Choose(video, request.Quality, request.Output);
         limits.Check(video, plan);
         var title = string.IsNullOrWhiteSpace(request.Title) ? video.Title : request.Title.Trim();
-        return new PreparedUpload(video, plan, title, ObjectKeys.For(storage.Value.S3.Prefix, video.Id, title, plan.Quality));
+        return new PreparedUpload(video, plan, title, ObjectKeys.For(storage.Value.S3.Prefix, video.Id, title, plan.Quality, plan.Output.Extension()));
     }
 
     public async Task<UploadResult> RunAsync(UploadRequest request, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
@@ -65,12 +65,11 @@ public sealed class VideoPipeline(
         progress?.Report(new PipelineProgress(PipelinePhase.Resolving, 0, 0, null));
         var (video, plan, title, key) = await PrepareAsync(request, cancellationToken);
         var description = new ObjectDescription(
-            "video/mp4",
-            ObjectKeys.ReadableFileName(title, plan.Quality),
+            plan.Output.ContentType(),
+            ObjectKeys.ReadableFileName(title, plan.Quality, plan.Output.Extension()),
             new Dictionary<string, string>
             {
-                // S3 metadata must be ASCII: the title travels percent-encoded.
-                ["title"] = Uri.EscapeDataString(title),
+                ["title"] = ObjectKeys.MetadataTitle(title),
                 ["video-id"] = video.Id.Value,
                 ["quality"] = plan.Quality,
                 ["source"] = Uri.EscapeDataString(video.SourceName),
@@ -78,10 +77,11 @@ public sealed class VideoPipeline(
 
         var expected = plan.SourceBytes;
         await WaitUntilPlayableAsync(video, expected, progress, cancellationToken);
-        var transfer = new TransferCounter(plan.NeedsMerge ? PipelinePhase.Muxing : PipelinePhase.Downloading, expected, video.Provider, progress);
+        var throughFfmpeg = plan.NeedsMerge || plan.NeedsConversion;
+        var transfer = new TransferCounter(throughFfmpeg ? PipelinePhase.Muxing : PipelinePhase.Downloading, expected, video.Provider, progress);
         var failover = new ProviderFailover(sources, video, transfer, (v, c) => WaitUntilPlayableAsync(v, expected, null, c));
 
-        var result = plan.NeedsMerge
+        var result = throughFfmpeg
             ? await MuxAndStoreAsync(plan, key, description, transfer, failover, cancellationToken)
             : await StoreSingleAsync(plan, key, description, transfer, failover, cancellationToken);
 
@@ -107,7 +107,7 @@ public sealed class VideoPipeline(
         }
     }
 
-    /// <summary>A muxed MP4 needs no ffmpeg: its bytes go from the media server to storage as they are.</summary>
+    /// <summary>A muxed MP4 or an AAC audio stream needs no ffmpeg: its bytes go from the media server to storage as they are.</summary>
     private async Task<StoredObject> StoreSingleAsync(
         DownloadPlan plan, string key, ObjectDescription description, TransferCounter transfer, ProviderFailover failover,
         CancellationToken cancellationToken)
@@ -121,12 +121,12 @@ public sealed class VideoPipeline(
         DownloadPlan plan, string key, ObjectDescription description, TransferCounter transfer, ProviderFailover failover,
         CancellationToken cancellationToken)
     {
-        // One session per input for the whole mux: ffmpeg's jumps are served from what each has fetched.
-        var (videoShare, audioShare) = plan.Video.ContentLength is { } v && plan.Audio!.ContentLength is { } a && v + a > 0
+        // One session per input for the whole run of ffmpeg: its jumps are served from what each has fetched.
+        var (videoShare, audioShare) = plan.Video.ContentLength is { } v && plan.Audio?.ContentLength is { } a && v + a > 0
             ? ((double)v / (v + a), (double)a / (v + a))
             : (1, 1);
         await using var video = fetcher.Open(plan.Video, videoShare, transfer.AddFetched, failover);
-        await using var audio = fetcher.Open(plan.Audio!, audioShare, transfer.AddFetched, failover);
+        await using var audio = plan.Audio is null ? null : fetcher.Open(plan.Audio, audioShare, transfer.AddFetched, failover);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pipe = new Pipe(MuxPipeOptions);
@@ -136,7 +136,12 @@ public sealed class VideoPipeline(
             try
             {
                 await using (var output = pipe.Writer.AsStream(leaveOpen: true))
-                    await muxer.MuxAsync(video, audio, output, transfer.AddDownloaded, stop.Token);
+                {
+                    if (plan.NeedsMerge)
+                        await muxer.MuxAsync(video, audio!, output, transfer.AddDownloaded, stop.Token);
+                    else
+                        await muxer.ConvertAudioAsync(plan, video, output, transfer.AddDownloaded, stop.Token);
+                }
                 await pipe.Writer.CompleteAsync();
             }
             catch (Exception ex)

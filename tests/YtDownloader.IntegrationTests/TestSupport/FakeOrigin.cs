@@ -40,15 +40,15 @@ public enum MediaFault
     Stall,
 }
 
-/// <summary>One request to the media endpoint: the file, the client named in its URL (<c>c=</c>, as googlevideo's URLs name it), the range.</summary>
-public sealed record MediaRequest(string Name, string Client, long From, long To);
+/// <summary>One request to the media endpoint: the file, the client named in its URL (<c>c=</c>, as googlevideo's URLs name it), the range, the video.</summary>
+public sealed record MediaRequest(string Name, string Client, long From, long To, string Video);
 
 /// <summary>
 /// YouTube and Invidious as the service sees them, on 127.0.0.1: <c>/youtubei/v1/player</c> and
 /// <c>/api/v1/videos/{id}</c> answer in the real shapes, built from recorded responses, with media URLs
 /// pointing back here; <c>/media/{name}</c> serves the generated files with Range support and injectable faults.
 /// </summary>
-public sealed class FakeOrigin : IAsyncLifetime
+public sealed partial class FakeOrigin : IAsyncLifetime
 {
     public const string PlayableVideo = "aaaaaaaaaaa";
     private const string CipherCase = "2025-02_relatedmix-tvhtml5-cipher_K4DyBUG242c";
@@ -78,6 +78,7 @@ public sealed class FakeOrigin : IAsyncLifetime
             await next(context);
         });
         _app.MapPost("/youtubei/v1/player", PlayerAsync);
+        MapBrowse(_app);
         _app.MapGet("/api/v1/videos/{id}", InvidiousVideo);
         _app.MapGet("/media/{name}", MediaAsync);
         // i.ytimg.com's thumbnail paths, which the service sends here once the origin is configured.
@@ -374,7 +375,7 @@ public sealed class FakeOrigin : IAsyncLifetime
         else if (cutAt <= to)
             (fault, stopAt) = (MediaFault.Drop, cutAt);
 
-        MediaRequests.Enqueue(new MediaRequest(name, query["c"].ToString(), from, to));
+        MediaRequests.Enqueue(new MediaRequest(name, query["c"].ToString(), from, to, query["v"].ToString()));
         var served = _served.GetOrAdd(name, _ => new ByteCount());
         await using var file = File.OpenRead(media.Path);
         file.Position = from;
