@@ -12,6 +12,8 @@ internal sealed class Report(BenchSettings settings)
         var name = regime == "i" ? "1 (i) full speed" : $"1 (ii) {BenchSettings.ThrottledBytesPerSecond / 1e6:0} MB/s per connection";
         var measured = $"{Seconds(job.Elapsed)}, {job.MegabytesPerSecond:0.0} MB/s ({Megabytes(job.BytesIn)} in, {Megabytes(job.BytesOut)} out)";
         var originalText = $"(c) {Seconds(original.Total)} = download {Seconds(original.Download)} + mux {Seconds(original.Mux)} + upload {Seconds(original.Upload)}";
+        _rows.Add(($"0 ({regime}) bytes from the media server", $"{Megabytes(job.OriginBytes)} for {Megabytes(job.BytesIn)} of streams",
+            "the streams' own bytes", "≤ 1.05 × the streams", Verdict(job.OriginRatio <= 1.05, $"{job.OriginRatio:0.000} ×")));
         if (regime == "i")
         {
             var slower = bareUpload is { } up && up > bareDownload ? up : bareDownload;

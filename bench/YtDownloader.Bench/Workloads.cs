@@ -11,9 +11,13 @@ namespace YtDownloader.Bench;
 
 /// <summary>What one end-to-end job cost.</summary>
 internal sealed record JobFigures(
-    TimeSpan Elapsed, long BytesIn, long BytesOut, long PeakRss, long PeakFfmpegRss, double CpuSeconds, double S3ServerCpuSeconds)
+    TimeSpan Elapsed, long BytesIn, long BytesOut, long PeakRss, long PeakFfmpegRss, double CpuSeconds, double S3ServerCpuSeconds,
+    long OriginBytes)
 {
     public double MegabytesPerSecond => BytesIn / 1e6 / Elapsed.TotalSeconds;
+
+    /// <summary>Bytes the media server sent for the job over the streams' own bytes: 1 when each byte is fetched once.</summary>
+    public double OriginRatio => (double)OriginBytes / BytesIn;
 }
 
 /// <summary>Job requests at once with event streams following them (issue 14's probe): what the server's memory came to.</summary>
@@ -51,6 +55,8 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, Func<
         await UploadAsync(http, NewVideo(origin), "720p");
 
         var id = NewVideo(origin);
+        long OriginBytes() => origin.ServedBytes(media.Video1080.Name) + origin.ServedBytes(media.AacAudio.Name);
+        var originBefore = OriginBytes();
         var cpuBefore = server.CpuSeconds();
         var s3CpuBefore = S3ServerCpuSeconds();
         await using var memory = server.SampleMemory();
@@ -59,7 +65,8 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, Func<
         clock.Stop();
         await memory.DisposeAsync();
         var figures = new JobFigures(clock.Elapsed, media.Video1080.Length + media.AacAudio.Length, stored,
-            memory.PeakBytes, memory.PeakChildBytes, server.CpuSeconds() - cpuBefore, S3ServerCpuSeconds() - s3CpuBefore);
+            memory.PeakBytes, memory.PeakChildBytes, server.CpuSeconds() - cpuBefore, S3ServerCpuSeconds() - s3CpuBefore,
+            OriginBytes() - originBefore);
         await cleanUpBucket();
         return figures;
     }

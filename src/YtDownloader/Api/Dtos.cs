@@ -83,7 +83,11 @@ public sealed record UploadResponse(
         url.IsAbsoluteUri ? url.ToString() : new Uri(new Uri(baseUrl, FilesApi.Route.TrimStart('/') + "/"), url).ToString();
 }
 
-/// <summary>A job as the API shows it; <c>result</c> is the upload endpoint's answer once it is done.</summary>
+/// <summary>
+/// A job as the API shows it; <c>result</c> is the upload endpoint's answer once it is done. <c>fetchedBytes</c> is what
+/// the media server sent (about <c>totalBytes</c>: each byte is fetched once), <c>waitingSeconds</c> the time left in the
+/// <c>waiting</c> phase, <c>provider</c> who gives the stream URLs, <c>handovers</c> each time another took over.
+/// </summary>
 public sealed record JobResponse(
     string Id,
     string Url,
@@ -92,6 +96,7 @@ public sealed record JobResponse(
     string? Title,
     string Phase,
     long DownloadedBytes,
+    long FetchedBytes,
     long UploadedBytes,
     long? TotalBytes,
     double? BytesPerSecond,
@@ -103,17 +108,25 @@ public sealed record JobResponse(
     string? Error,
     bool Reused,
     int Attempts,
+    double? WaitingSeconds,
+    string? Provider,
+    IReadOnlyList<HandoverResponse> Handovers,
     string? Batch,
     string Format)
 {
     public static JobResponse From(JobSnapshot job, Uri baseUrl) => new(
         job.Id, job.Url, job.VideoId, job.Quality, job.Title, job.Phase.ToString().ToLowerInvariant(),
-        job.DownloadedBytes, job.UploadedBytes, job.TotalBytes,
+        job.DownloadedBytes, job.FetchedBytes, job.UploadedBytes, job.TotalBytes,
         job.BytesPerSecond is { } speed ? Math.Round(speed) : null, job.EtaSeconds is { } eta ? Math.Round(eta, 1) : null,
         job.CreatedAt, job.StartedAt, job.FinishedAt,
         job.Result is { } result ? UploadResponse.From(result, baseUrl) : null, job.Error, job.Reused, job.Attempts,
+        job.WaitingSeconds, job.Provider,
+        [.. (job.Handovers ?? []).Select(h => new HandoverResponse(h.From, h.To, h.Itag, h.AtByte, h.Reason))],
         job.Batch, job.Format.Extension());
 }
+
+/// <summary>Another provider took over a stream the media server refused, at that byte.</summary>
+public sealed record HandoverResponse(string From, string To, int Itag, long AtByte, string Reason);
 
 public sealed record JobPageResponse(IReadOnlyList<JobResponse> Jobs, string? Next);
 

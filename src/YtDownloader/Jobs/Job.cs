@@ -5,7 +5,7 @@ using YtDownloader.Urls;
 
 namespace YtDownloader.Jobs;
 
-public enum JobPhase { Queued, Resolving, Downloading, Muxing, Uploading, Done, Failed, Cancelled }
+public enum JobPhase { Queued, Resolving, Waiting, Downloading, Muxing, Uploading, Done, Failed, Cancelled }
 
 /// <summary>What a finished job stored. URLs may be relative to the service (the local store); the API makes them absolute.</summary>
 public sealed record JobResult(
@@ -37,10 +37,20 @@ public sealed record JobSnapshot(
     int Attempts = 0,
     double? BytesPerSecond = null,
     double? EtaSeconds = null,
+    long FetchedBytes = 0,
+    double? WaitingSeconds = null,
+    string? Provider = null,
+    IReadOnlyList<ProviderHandover>? Handovers = null,
     string? Batch = null,
     OutputFormat Format = OutputFormat.Mp4)
 {
     public bool HasEnded => Phase is JobPhase.Done or JobPhase.Failed or JobPhase.Cancelled;
+
+    /// <summary>Back in the queue, to run again from the start: nothing of the last run counts.</summary>
+    public JobSnapshot Restarted() => this with
+    {
+        Phase = JobPhase.Queued, DownloadedBytes = 0, UploadedBytes = 0, FetchedBytes = 0, WaitingSeconds = null, Provider = null, Handovers = null,
+    };
 
     /// <summary>
     /// Whether the video and its streams were looked up: a single job is resolved before it is queued, a batch's
@@ -104,7 +114,7 @@ public sealed class Job : IProgress<PipelineProgress>
 
     /// <summary>Back to the queue because the server is stopping: the run does not count against the job.</summary>
     public JobSnapshot Requeue() =>
-        Update(s => s with { Phase = JobPhase.Queued, DownloadedBytes = 0, UploadedBytes = 0, Attempts = Math.Max(0, s.Attempts - 1) });
+        Update(s => s.Restarted() with { Attempts = Math.Max(0, s.Attempts - 1) });
 
     /// <summary>A batch job whose turn came: its video, quality, title and key are now known.</summary>
     public JobSnapshot Resolve(PreparedUpload prepared) =>
@@ -143,7 +153,12 @@ public sealed class Job : IProgress<PipelineProgress>
             // ffmpeg may read a range twice when it seeks: what it was fed never counts past the stream's size.
             var downloaded = Math.Max(s.DownloadedBytes, Math.Min(value.BytesDownloaded, total ?? long.MaxValue));
             var uploaded = Math.Max(s.UploadedBytes, value.BytesStored);
-            return s with { Phase = PhaseOf(value.Phase, downloaded, total), TotalBytes = total, DownloadedBytes = downloaded, UploadedBytes = uploaded };
+            return s with
+            {
+                Phase = PhaseOf(value.Phase, downloaded, total), TotalBytes = total, DownloadedBytes = downloaded, UploadedBytes = uploaded,
+                FetchedBytes = Math.Max(s.FetchedBytes, value.BytesFetched), WaitingSeconds = value.SecondsUntilPlayable,
+                Provider = value.Provider ?? s.Provider, Handovers = value.Handovers.Count > 0 ? value.Handovers : s.Handovers,
+            };
         });
     }
 
@@ -151,6 +166,7 @@ public sealed class Job : IProgress<PipelineProgress>
     private static JobPhase PhaseOf(PipelinePhase phase, long downloaded, long? total) => phase switch
     {
         PipelinePhase.Resolving => JobPhase.Resolving,
+        PipelinePhase.Waiting => JobPhase.Waiting,
         _ when total is { } t && downloaded >= t => JobPhase.Uploading,
         PipelinePhase.Muxing => JobPhase.Muxing,
         PipelinePhase.Done => JobPhase.Uploading,

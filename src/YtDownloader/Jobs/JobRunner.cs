@@ -326,7 +326,7 @@ public sealed class JobRunner(
             }
             logger.LogInformation("Job {JobId} was interrupted by a restart; it runs again from the start", unfinished.Id);
         }
-        var job = new Job(unfinished with { Phase = JobPhase.Queued, DownloadedBytes = 0, UploadedBytes = 0 }, time);
+        var job = new Job(unfinished.Restarted(), time);
         await store.SaveAsync(job.Snapshot(), cancellationToken);
         if (unfinished.Batch is null)
             Enqueue(job);

@@ -16,9 +16,9 @@ public sealed class FfmpegMuxer(MuxFeedServer feeds, IOptions<FfmpegOptions> opt
     private const int StderrTailLength = 2000;
 
     /// <param name="onFed">Told each time bytes of an input reach ffmpeg.</param>
-    public Task MuxAsync(DownloadPlan plan, Stream output, Action<int> onFed, CancellationToken cancellationToken) =>
+    public Task MuxAsync(MediaSession video, MediaSession audio, Stream output, Action<int> onFed, CancellationToken cancellationToken) =>
         RunAsync(
-            [plan.Video, plan.Audio!],
+            [video, audio],
             feed =>
             [
                 "-i", feed.UrlOf(0).ToString(),
@@ -34,7 +34,7 @@ public sealed class FfmpegMuxer(MuxFeedServer feeds, IOptions<FfmpegOptions> opt
     /// Audio only, from the plan's one stream: AAC copied out of a video into M4A, Opus copied from WebM into
     /// Ogg, or MP3 encoded (the one re-encoding the service does, because YouTube serves no MP3).
     /// </summary>
-    public Task ConvertAudioAsync(DownloadPlan plan, Stream output, Action<int> onFed, CancellationToken cancellationToken)
+    public Task ConvertAudioAsync(DownloadPlan plan, MediaSession input, Stream output, Action<int> onFed, CancellationToken cancellationToken)
     {
         string[] codec = plan.Output switch
         {
@@ -44,13 +44,13 @@ public sealed class FfmpegMuxer(MuxFeedServer feeds, IOptions<FfmpegOptions> opt
             _ => throw new ArgumentException("Only an audio-only plan is converted.", nameof(plan)),
         };
         return RunAsync(
-            [plan.Video],
+            [input],
             feed => ["-i", feed.UrlOf(0).ToString(), "-map", "0:a:0", "-vn", .. codec, "pipe:1"],
             $"make the {plan.Output.Extension().ToUpperInvariant()} file", output, onFed, cancellationToken);
     }
 
     private async Task RunAsync(
-        MediaFormat[] inputs, Func<FeedRegistration, string[]> arguments, string what, Stream output, Action<int> onFed, CancellationToken cancellationToken)
+        MediaSession[] inputs, Func<FeedRegistration, string[]> arguments, string what, Stream output, Action<int> onFed, CancellationToken cancellationToken)
     {
         using var feed = await feeds.RegisterAsync(inputs, onFed, cancellationToken);
         var stderr = new StringBuilder();

@@ -1,37 +1,25 @@
-using System.Net.Http.Headers;
+using System.Buffers;
 using Microsoft.Extensions.Options;
 using YtDownloader.Sources;
 
 namespace YtDownloader.Pipeline;
 
-/// <summary>Opens media streams with our own ranged, resuming fetch.</summary>
+/// <summary>Opens fetch sessions over media streams, with our own ranged, resuming fetch and one pool of chunk buffers.</summary>
 public sealed class MediaFetcher(HttpClient http, IOptions<PipelineOptions> options, ILogger<MediaFetcher> logger)
 {
     public const string HttpClientName = "media";
     private static readonly Dictionary<string, string> EmptyHeaders = [];
 
-    public Stream Open(MediaFormat format, long offset = 0) =>
-        new RangedMediaStream(http, format.Url, format.Headers, offset, format.ContentLength, options.Value, logger);
+    // Its own pool, not ArrayPool.Shared: that one keeps a returned array in the returning thread's own slot, so
+    // buffers handed between thread-pool threads pile up, one per thread. Enough arrays for a few jobs' windows.
+    private readonly ArrayPool<byte> _chunkBuffers = ArrayPool<byte>.Create(
+        (int)options.Value.ChunkSize, 4 * MediaWindow.For(options.Value).MostChunksHeld);
 
-    /// <summary>The stream's size: from the source's metadata, or asked of the media server with a one-byte range.</summary>
-    public async Task<long> GetLengthAsync(MediaFormat format, CancellationToken cancellationToken)
-    {
-        if (format.ContentLength is { } known)
-            return known;
-        using var request = NewRequest(format.Url, format.Headers);
-        request.Headers.Range = new RangeHeaderValue(0, 0);
-        try
-        {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            return response.Content.Headers.ContentRange?.Length
-                ?? (response.StatusCode == System.Net.HttpStatusCode.OK ? response.Content.Headers.ContentLength : null)
-                ?? throw new DownloadException($"The media server did not tell the size of stream {format.Itag} (HTTP {(int)response.StatusCode}).");
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new DownloadException($"The media server could not be reached: {ex.Message}", ex);
-        }
-    }
+    /// <param name="share">The stream's part of the job's bytes, which sizes its window (<see cref="MediaWindow.For"/>).</param>
+    /// <param name="onFetched">Told each time bytes arrive from the media server.</param>
+    /// <param name="replacer">Asked for another URL when the media server refuses this one part-way; none: the refusal ends the download.</param>
+    public MediaSession Open(MediaFormat format, double share = 1, Action<int>? onFetched = null, IStreamReplacer? replacer = null) =>
+        new(http, format, MediaWindow.For(options.Value, share), options.Value, _chunkBuffers, onFetched, replacer, logger);
 
     /// <summary>A request for a stream, with the headers its source says every request for it needs.</summary>
     internal static HttpRequestMessage NewRequest(Uri url, IReadOnlyDictionary<string, string>? headers)

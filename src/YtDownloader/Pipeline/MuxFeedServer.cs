@@ -9,11 +9,12 @@ using YtDownloader.Sources;
 namespace YtDownloader.Pipeline;
 
 /// <summary>
-/// A loopback-only HTTP endpoint that hands ffmpeg its inputs through our own fetcher, so that ranged
-/// chunks, retries and resumes stay ours while ffmpeg seeks as it likes (an M4A may keep its index at the end).
+/// A loopback-only HTTP endpoint that hands ffmpeg its inputs from their fetch sessions, so that ranged chunks,
+/// retries and resumes stay ours while ffmpeg seeks as it likes (it reads the header, jumps to the index at the end,
+/// comes back): every request it makes is served from the one session of that input, each byte fetched once.
 /// Each mux gets unguessable URLs that stop working when it ends.
 /// </summary>
-public sealed class MuxFeedServer(MediaFetcher fetcher, ILogger<MuxFeedServer> logger) : IAsyncDisposable
+public sealed class MuxFeedServer(ILogger<MuxFeedServer> logger) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, FeedRegistration> _feeds = new();
     private readonly SemaphoreSlim _startLock = new(1, 1);
@@ -21,7 +22,7 @@ public sealed class MuxFeedServer(MediaFetcher fetcher, ILogger<MuxFeedServer> l
     private Uri? _baseUrl;
 
     /// <summary>Makes the streams reachable for one mux; dispose the registration when the mux ends.</summary>
-    public async Task<FeedRegistration> RegisterAsync(IReadOnlyList<MediaFormat> inputs, Action<int> onFed, CancellationToken cancellationToken)
+    public async Task<FeedRegistration> RegisterAsync(IReadOnlyList<MediaSession> inputs, Action<int> onFed, CancellationToken cancellationToken)
     {
         var baseUrl = await EnsureStartedAsync(cancellationToken);
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -67,11 +68,11 @@ public sealed class MuxFeedServer(MediaFetcher fetcher, ILogger<MuxFeedServer> l
             return;
         }
 
-        var format = feed.Inputs[index];
+        var session = feed.Inputs[index];
         var aborted = context.RequestAborted;
         try
         {
-            var total = await fetcher.GetLengthAsync(format, aborted);
+            var total = await session.GetLengthAsync(aborted);
             var (from, to) = (0L, total - 1);
             var range = context.Request.GetTypedHeaders().Range?.Ranges.FirstOrDefault();
             if (range is not null)
@@ -89,20 +90,8 @@ public sealed class MuxFeedServer(MediaFetcher fetcher, ILogger<MuxFeedServer> l
             }
             context.Response.Headers.AcceptRanges = "bytes";
             context.Response.ContentLength = to - from + 1;
-            context.Response.ContentType = format.MimeType.Split(';')[0];
-
-            await using var source = fetcher.Open(format, from);
-            var remaining = to - from + 1;
-            var buffer = new byte[81920];
-            while (remaining > 0)
-            {
-                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), aborted);
-                if (read == 0)
-                    throw new DownloadException($"Stream {format.Itag} ended {remaining} bytes before its announced size.");
-                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), aborted);
-                feed.OnFed(read);
-                remaining -= read;
-            }
+            context.Response.ContentType = session.Format.MimeType.Split(';')[0];
+            await session.CopyToAsync(from, to - from + 1, context.Response.Body, feed.OnFed, aborted);
         }
         catch (Exception) when (aborted.IsCancellationRequested)
         {
@@ -112,7 +101,7 @@ public sealed class MuxFeedServer(MediaFetcher fetcher, ILogger<MuxFeedServer> l
         {
             // ffmpeg only sees a broken input; keep the real cause for the error message.
             feed.Failure ??= ex;
-            logger.LogWarning("Feeding stream {Itag} to ffmpeg failed: {Error}", format.Itag, ex.Message);
+            logger.LogWarning("Feeding stream {Itag} to ffmpeg failed: {Error}", session.Format.Itag, ex.Message);
             context.Abort();
         }
     }
@@ -127,11 +116,11 @@ public sealed class MuxFeedServer(MediaFetcher fetcher, ILogger<MuxFeedServer> l
 
 /// <summary>The inputs of one mux, reachable at <see cref="UrlOf"/> until disposed.</summary>
 public sealed class FeedRegistration(
-    string token, IReadOnlyList<MediaFormat> inputs, Uri baseUrl, Action<int> onFed, Action<FeedRegistration> onDispose)
+    string token, IReadOnlyList<MediaSession> inputs, Uri baseUrl, Action<int> onFed, Action<FeedRegistration> onDispose)
     : IDisposable
 {
     public string Token { get; } = token;
-    public IReadOnlyList<MediaFormat> Inputs { get; } = inputs;
+    public IReadOnlyList<MediaSession> Inputs { get; } = inputs;
 
     /// <summary>Told each time bytes of an input reach ffmpeg.</summary>
     public Action<int> OnFed { get; } = onFed;

@@ -7,6 +7,36 @@ public sealed class DownloadException(string message, Exception? innerException 
     public override string Title => "Download failed";
 }
 
+/// <summary>
+/// The media server refused a stream's URL (403, 401, 410): its link expired, or, part-way, the way YouTube cuts off a
+/// client whose streams it will not serve. A download that can ask another client goes on with it from this byte.
+/// </summary>
+public sealed class StreamRefusedException(int status, long atByte)
+    : YtDownloaderException(
+        ErrorCategory.UpstreamFailed,
+        $"The media server refused the stream with HTTP {status} at byte {atByte}; its link may have expired: ask for the video again.")
+{
+    public override string Title => "Download failed";
+    public int Status { get; } = status;
+    public long AtByte { get; } = atByte;
+}
+
+/// <summary>
+/// A stream was refused part-way and no other provider could go on with it: the message names each provider tried
+/// and what it answered.
+/// </summary>
+public sealed class StreamRefusedEverywhereException(IReadOnlyList<string> answers, YtDownloaderException? lastFailure)
+    : YtDownloaderException(
+        ErrorCategory.UpstreamFailed,
+        "The media server refused this video's streams part-way, and no other client could go on with them. "
+            + $"Refused: {string.Join("; ", answers)}."
+            + (lastFailure is null ? "" : $" Asked for the video again: {lastFailure.Message}")
+            + " Try again later, or configure cookies or a PO token provider (see the README).",
+        lastFailure)
+{
+    public override string Title => "Download failed";
+}
+
 /// <summary>ffmpeg could not merge the streams; the message carries ffmpeg's own words.</summary>
 public sealed class MuxException(string message, Exception? innerException = null)
     : YtDownloaderException(ErrorCategory.UpstreamFailed, message, innerException)

@@ -6,7 +6,7 @@ public static class PipelineServices
     public static void AddPipeline(this IServiceCollection services)
     {
         services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section)
-            .Validate(o => o.ChunkSize >= 64 * 1024, "Pipeline:ChunkSize must be at least 64 KiB.")
+            .Validate(o => o.ChunkSize is >= 64 * 1024 and <= 64 * 1024 * 1024, "Pipeline:ChunkSize must be between 64 KiB and 64 MiB.")
             .Validate(o => o.MaxRetries >= 0, "Pipeline:MaxRetries must not be negative.")
             .Validate(o => o.ParallelRanges is >= 1 and <= 16, "Pipeline:ParallelRanges must be between 1 and 16.")
             .Validate(o => o.IdleTimeout > TimeSpan.Zero, "Pipeline:IdleTimeout must be positive.")

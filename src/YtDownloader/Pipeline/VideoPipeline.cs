@@ -15,10 +15,26 @@ public sealed record PreparedUpload(VideoInfo Video, DownloadPlan Plan, string T
 /// <summary>What was stored, and how.</summary>
 public sealed record UploadResult(VideoInfo Video, DownloadPlan Plan, StoredObject Object);
 
-public enum PipelinePhase { Resolving, Downloading, Muxing, Uploading, Done }
+public enum PipelinePhase { Resolving, Waiting, Downloading, Muxing, Uploading, Done }
 
-/// <summary>Where a pipeline run is: bytes read from the source, bytes that reached storage, and the source's total.</summary>
-public sealed record PipelineProgress(PipelinePhase Phase, long BytesDownloaded, long BytesStored, long? BytesExpected);
+/// <summary>
+/// Where a pipeline run is: bytes read from the source (fed to ffmpeg, or to storage for a single stream), bytes that
+/// reached storage, the source's total, and bytes taken from the media server (each fetched once: about the total).
+/// </summary>
+public sealed record PipelineProgress(PipelinePhase Phase, long BytesDownloaded, long BytesStored, long? BytesExpected, long BytesFetched = 0)
+{
+    /// <summary>While <see cref="PipelinePhase.Waiting"/>: seconds until the media servers serve the streams.</summary>
+    public double? SecondsUntilPlayable { get; init; }
+
+    /// <summary>Who gives the stream URLs being fetched (<see cref="VideoInfo.Provider"/>).</summary>
+    public string? Provider { get; init; }
+
+    /// <summary>Every time another provider took over a stream the media server refused, in order.</summary>
+    public IReadOnlyList<ProviderHandover> Handovers { get; init; } = [];
+}
+
+/// <summary>The media server refused <paramref name="From"/>'s URL of stream <paramref name="Itag"/>; <paramref name="To"/> went on at the byte.</summary>
+public sealed record ProviderHandover(string From, string To, int Itag, long AtByte, string Reason);
 
 /// <summary>
 /// The whole path: source → format choice → ranged fetch → (ffmpeg mux) → streaming upload.
@@ -26,7 +42,7 @@ public sealed record PipelineProgress(PipelinePhase Phase, long BytesDownloaded,
 /// </summary>
 public sealed class VideoPipeline(
     SourceChain sources, MediaFetcher fetcher, FfmpegMuxer muxer, IVideoStore store, IOptions<StorageOptions> storage,
-    VideoLimits limits)
+    VideoLimits limits, TimeProvider time)
 {
     // Enough to keep ffmpeg busy while a part uploads; small next to the parts themselves.
     private static readonly PipeOptions MuxPipeOptions = new(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19);
@@ -60,27 +76,58 @@ public sealed class VideoPipeline(
             });
 
         var expected = plan.SourceBytes;
-        var transfer = new TransferCounter(plan.NeedsMerge || plan.NeedsConversion ? PipelinePhase.Muxing : PipelinePhase.Downloading, expected, progress);
+        await WaitUntilPlayableAsync(video, expected, progress, cancellationToken);
+        var throughFfmpeg = plan.NeedsMerge || plan.NeedsConversion;
+        var transfer = new TransferCounter(throughFfmpeg ? PipelinePhase.Muxing : PipelinePhase.Downloading, expected, video.Provider, progress);
+        var failover = new ProviderFailover(sources, video, transfer, (v, c) => WaitUntilPlayableAsync(v, expected, null, c));
 
-        var result = plan.NeedsMerge || plan.NeedsConversion
-            ? await MuxAndStoreAsync(plan, key, description, transfer, cancellationToken)
-            : await StoreSingleAsync(plan, key, description, transfer, cancellationToken);
+        var result = throughFfmpeg
+            ? await MuxAndStoreAsync(plan, key, description, transfer, failover, cancellationToken)
+            : await StoreSingleAsync(plan, key, description, transfer, failover, cancellationToken);
 
-        progress?.Report(new PipelineProgress(PipelinePhase.Done, transfer.Downloaded, result.Size, expected));
+        progress?.Report(transfer.Current(PipelinePhase.Done) with { BytesStored = result.Size });
         return new UploadResult(video, plan, result);
+    }
+
+    /// <summary>
+    /// A forced pre-roll: the media servers refuse the streams until it has played, so the first media request waits
+    /// for it instead of being refused, telling the seconds left.
+    /// </summary>
+    private async Task WaitUntilPlayableAsync(VideoInfo video, long? expected, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (video.PlayableAt is not { } playableAt)
+            return;
+        for (var left = playableAt - time.GetUtcNow(); left > TimeSpan.Zero; left = playableAt - time.GetUtcNow())
+        {
+            progress?.Report(new PipelineProgress(PipelinePhase.Waiting, 0, 0, expected)
+            {
+                SecondsUntilPlayable = Math.Ceiling(left.TotalSeconds), Provider = video.Provider,
+            });
+            await Task.Delay(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), time, cancellationToken);
+        }
     }
 
     /// <summary>A muxed MP4 or an AAC audio stream needs no ffmpeg: its bytes go from the media server to storage as they are.</summary>
     private async Task<StoredObject> StoreSingleAsync(
-        DownloadPlan plan, string key, ObjectDescription description, TransferCounter transfer, CancellationToken cancellationToken)
+        DownloadPlan plan, string key, ObjectDescription description, TransferCounter transfer, ProviderFailover failover,
+        CancellationToken cancellationToken)
     {
-        await using var content = new CountingStream(fetcher.Open(plan.Video), transfer.AddDownloaded);
+        await using var session = fetcher.Open(plan.Video, onFetched: transfer.AddFetched, replacer: failover);
+        await using var content = new CountingStream(session.OpenRead(), transfer.AddDownloaded);
         return await store.SaveAsync(key, content, description, transfer.Stored, cancellationToken);
     }
 
     private async Task<StoredObject> MuxAndStoreAsync(
-        DownloadPlan plan, string key, ObjectDescription description, TransferCounter transfer, CancellationToken cancellationToken)
+        DownloadPlan plan, string key, ObjectDescription description, TransferCounter transfer, ProviderFailover failover,
+        CancellationToken cancellationToken)
     {
+        // One session per input for the whole run of ffmpeg: its jumps are served from what each has fetched.
+        var (videoShare, audioShare) = plan.Video.ContentLength is { } v && plan.Audio?.ContentLength is { } a && v + a > 0
+            ? ((double)v / (v + a), (double)a / (v + a))
+            : (1, 1);
+        await using var video = fetcher.Open(plan.Video, videoShare, transfer.AddFetched, failover);
+        await using var audio = plan.Audio is null ? null : fetcher.Open(plan.Audio, audioShare, transfer.AddFetched, failover);
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pipe = new Pipe(MuxPipeOptions);
 
@@ -91,9 +138,9 @@ public sealed class VideoPipeline(
                 await using (var output = pipe.Writer.AsStream(leaveOpen: true))
                 {
                     if (plan.NeedsMerge)
-                        await muxer.MuxAsync(plan, output, transfer.AddDownloaded, stop.Token);
+                        await muxer.MuxAsync(video, audio!, output, transfer.AddDownloaded, stop.Token);
                     else
-                        await muxer.ConvertAudioAsync(plan, output, transfer.AddDownloaded, stop.Token);
+                        await muxer.ConvertAudioAsync(plan, video, output, transfer.AddDownloaded, stop.Token);
                 }
                 await pipe.Writer.CompleteAsync();
             }
@@ -124,15 +171,18 @@ public sealed class VideoPipeline(
 }
 
 /// <summary>
-/// Counts bytes in from the source and out to storage, and reports both on every change, on the caller's thread
-/// and in order (<see cref="Progress{T}"/> would post to the thread pool and reorder).
+/// Counts bytes in from the source, taken from the media server and out to storage, and who serves the streams;
+/// reports all of it on every change, on the caller's thread and in order (<see cref="Progress{T}"/> would post to
+/// the thread pool and reorder).
 /// </summary>
-internal sealed class TransferCounter(PipelinePhase phase, long? expected, IProgress<PipelineProgress>? progress)
+internal sealed class TransferCounter(PipelinePhase phase, long? expected, string provider, IProgress<PipelineProgress>? progress)
 {
+    private readonly Lock _gate = new();
     private long _downloaded;
+    private long _fetched;
     private long _stored;
-
-    public long Downloaded => Interlocked.Read(ref _downloaded);
+    private string _provider = provider;
+    private IReadOnlyList<ProviderHandover> _handovers = [];
 
     public IProgress<long> Stored => new StoredProgress(this);
 
@@ -142,7 +192,35 @@ internal sealed class TransferCounter(PipelinePhase phase, long? expected, IProg
         Report();
     }
 
-    private void Report() => progress?.Report(new PipelineProgress(phase, Downloaded, Interlocked.Read(ref _stored), expected));
+    public void AddFetched(int bytes)
+    {
+        Interlocked.Add(ref _fetched, bytes);
+        Report();
+    }
+
+    public void AddHandover(ProviderHandover handover)
+    {
+        lock (_gate)
+        {
+            _provider = handover.To;
+            _handovers = [.. _handovers, handover];
+        }
+        Report();
+    }
+
+    public PipelineProgress Current(PipelinePhase phaseNow)
+    {
+        lock (_gate)
+        {
+            return new PipelineProgress(
+                phaseNow, Interlocked.Read(ref _downloaded), Interlocked.Read(ref _stored), expected, Interlocked.Read(ref _fetched))
+            {
+                Provider = _provider, Handovers = _handovers,
+            };
+        }
+    }
+
+    private void Report() => progress?.Report(Current(phase));
 
     private sealed class StoredProgress(TransferCounter counter) : IProgress<long>
     {

@@ -317,11 +317,15 @@ function link(href, text) {
 
 function describePhase(job) {
   const words = {
-    queued: 'Waiting for a free slot', resolving: 'Finding the streams', downloading: 'Downloading',
+    queued: 'Waiting for a free slot', resolving: 'Finding the streams', waiting: 'Waiting out the ad YouTube plays first',
+    downloading: 'Downloading',
     muxing: 'Downloading and merging', uploading: 'Uploading', done: 'Done', failed: 'Failed', cancelled: 'Cancelled',
   };
   const parts = [words[job.phase] ?? job.phase];
-  if (!terminal.has(job.phase)) {
+  if (job.phase === 'waiting' && job.waitingSeconds != null) parts.push(`${formatDuration(job.waitingSeconds)} left`);
+  const handover = job.handovers?.at(-1);
+  if (handover && !terminal.has(job.phase)) parts.push(`now from ${handover.to}`);
+  if (!terminal.has(job.phase) && job.phase !== 'waiting') {
     if (job.totalBytes) parts.push(`${formatBytes(job.downloadedBytes)} of ${formatBytes(job.totalBytes)}`);
     if (job.bytesPerSecond) parts.push(`${formatBytes(job.bytesPerSecond)}/s`);
     if (job.etaSeconds != null) parts.push(`about ${formatDuration(job.etaSeconds)} left`);
@@ -330,7 +334,7 @@ function describePhase(job) {
 }
 
 function setBar(bar, done, total, phase) {
-  if (phase === 'queued' || phase === 'resolving' || !total) {
+  if (phase === 'queued' || phase === 'resolving' || phase === 'waiting' || !total) {
     bar.removeAttribute('value');
     return;
   }

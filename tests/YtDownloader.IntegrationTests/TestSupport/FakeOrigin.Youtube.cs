@@ -73,6 +73,7 @@ public sealed partial class FakeOrigin
         PlayerRequests.Enqueue(new PlayerRequest(id, client, version, request.Headers.Cookie.ToString() is { Length: > 0 } c ? c : null,
             request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null, sts));
         var signedIn = IsSignedIn(request, client);
+        RecordClientAsked(id, client);
 
         if (!Youtube.TryGetValue(id, out var behaviour))
             return Json(Recorded("2022-08_notavailable_INVALID_ID_", "player-WEB.json"));
@@ -129,6 +130,7 @@ public sealed partial class FakeOrigin
         streaming["formats"] = new JsonArray(YoutubeFormat(_media.Muxed360, recorded, id, "VISIONOS"));
         streaming["adaptiveFormats"] = new JsonArray(_media.All.Where(m => m != _media.Muxed360).Select(m => YoutubeFormat(m, recorded, id, "VISIONOS")).ToArray());
         RewriteMediaUrls(id, streaming);
+        AnnouncePreRoll(id, response);
         return response;
     }
 
@@ -143,8 +145,42 @@ public sealed partial class FakeOrigin
         streaming["adaptiveFormats"] = new JsonArray(
             _media.All.Where(m => m != _media.Muxed360).Select(m => YoutubeFormat(m, recorded, id, client, needsPoToken)).ToArray());
         RewriteMediaUrls(id, streaming);
+        AnnouncePreRoll(id, response);
         return response;
     }
+
+    /// <summary>Remembers which clients asked for a video, in order: the cut-off cases refuse the first ones' media.</summary>
+    private void RecordClientAsked(string id, string client)
+    {
+        if (client.Length == 0 || !Youtube.ContainsKey(id))
+            return;
+        var asked = _clientsAsked.GetOrAdd(id, _ => new ConcurrentQueue<string>());
+        lock (asked)
+        {
+            if (!asked.Contains(client))
+                asked.Enqueue(client);
+        }
+    }
+
+    /// <summary>A video with a forced pre-roll announces it in every playable answer; its media is refused until it has played.</summary>
+    private void AnnouncePreRoll(string id, JsonNode response)
+    {
+        if (!_preRolls.TryGetValue(id, out var preRoll))
+            return;
+        response["adPlacements"] = PreRollPlacement(preRoll.Length);
+        _preRolls[id] = (DateTimeOffset.UtcNow, preRoll.Length);
+    }
+
+    /// <summary>A pre-roll of the given length as YouTube announces it: a START placement of an in-stream video ad.</summary>
+    private static JsonArray PreRollPlacement(TimeSpan length) =>
+        JsonNode.Parse("""
+            [{"adPlacementRenderer": {
+                "config": {"adPlacementConfig": {"kind": "AD_PLACEMENT_KIND_START",
+                    "adTimeOffset": {"offsetStartMilliseconds": "0", "offsetEndMilliseconds": "-1"}, "hideCueRangeMarker": true}},
+                "renderer": {"linearAdSequenceRenderer": {"linearAds": [{"instreamVideoAdRenderer": {
+                    "playerVars": "length_seconds=LENGTH&video_id=adadadadada",
+                    "adLayoutLoggingData": {}}}]}}}}]
+            """.Replace("LENGTH", length.TotalSeconds.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))!.AsArray();
 
     private static void Describe(JsonNode details, string id)
     {

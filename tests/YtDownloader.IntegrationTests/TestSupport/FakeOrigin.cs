@@ -48,6 +48,9 @@ public enum MediaFault
     Stall,
 }
 
+/// <summary>One request to the media endpoint: the file, the client named in its URL (<c>c=</c>, as googlevideo's URLs name it), the range, the video.</summary>
+public sealed record MediaRequest(string Name, string Client, long From, long To, string Video);
+
 /// <summary>
 /// YouTube and Invidious as the service sees them, on 127.0.0.1: <c>/youtubei/v1/player</c> and
 /// <c>/api/v1/videos/{id}</c> answer in the real shapes, built from recorded responses, with media URLs
@@ -62,6 +65,10 @@ public sealed partial class FakeOrigin : IAsyncLifetime
     private readonly ConcurrentDictionary<string, Plan<(MediaFault Fault, long Offset)>> _faults = new();
     private readonly ConcurrentDictionary<string, Plan<int>> _failures = new();
     private readonly ConcurrentDictionary<string, Task> _holds = new();
+    private readonly ConcurrentDictionary<string, ByteCount> _served = new();
+    private readonly ConcurrentDictionary<string, (long Offset, int Clients)> _cutOffs = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _clientsAsked = new();
+    private readonly ConcurrentDictionary<string, (DateTimeOffset ServedAt, TimeSpan Length)> _preRolls = new();
 
     public FakeOrigin(TestMedia media)
     {
@@ -120,6 +127,34 @@ public sealed partial class FakeOrigin : IAsyncLifetime
     /// <summary>The next request for this file waits until <paramref name="release"/> completes before it is answered.</summary>
     public void HoldMediaUntil(string mediaName, Task release) => _holds[mediaName] = release;
 
+    /// <summary>
+    /// YouTube refusing a client part-way: the media URLs that the first <paramref name="clients"/> clients to answer
+    /// for this video gave out are refused with 403 from <paramref name="offset"/> on (a response crossing it is cut
+    /// there); the next client's URLs are served whole. Whichever clients the service asks, in its order.
+    /// </summary>
+    public void CutOffFirstClients(string videoId, long offset, int clients = 1) => _cutOffs[videoId] = (offset, clients);
+
+    /// <summary>The InnerTube clients that asked for this video's player response, in order, each once.</summary>
+    public IReadOnlyList<string> ClientsAsked(string videoId) =>
+        _clientsAsked.TryGetValue(videoId, out var clients) ? clients.ToList() : [];
+
+    /// <summary>
+    /// A forced pre-roll ad of this length in the player response (YouTube's <c>adPlacements</c> shape); until it has
+    /// played, counted from when the response was served, the video's media is refused with 403.
+    /// </summary>
+    public void PreRoll(string videoId, TimeSpan length) => _preRolls[videoId] = (DateTimeOffset.MaxValue, length);
+
+    private int _refusedBeforePlayable;
+
+    /// <summary>Media requests refused because the pre-roll had not played yet.</summary>
+    public int RefusedBeforePlayable => Volatile.Read(ref _refusedBeforePlayable);
+
+    /// <summary>Bytes of this file the media endpoint has written to responses, all requests together.</summary>
+    public long ServedBytes(string mediaName) => _served.TryGetValue(mediaName, out var served) ? Interlocked.Read(ref served.Bytes) : 0;
+
+    /// <summary>Every media request, with its range and the InnerTube client whose player response gave its URL.</summary>
+    public ConcurrentQueue<MediaRequest> MediaRequests { get; } = new();
+
     public int CountRequests(string prefix) => Requests.Count(r => r.StartsWith(prefix, StringComparison.Ordinal));
 
     public async ValueTask InitializeAsync()
@@ -176,7 +211,8 @@ public sealed partial class FakeOrigin : IAsyncLifetime
             context.Response.StatusCode = failure.What;
             return;
         }
-        if (RefusesStream(context.Request.Query))
+        var query = context.Request.Query;
+        if (RefusesStream(query))
         {
             context.Response.StatusCode = 403;
             return;
@@ -194,6 +230,26 @@ public sealed partial class FakeOrigin : IAsyncLifetime
                 context.Response.Headers.ContentRange = $"bytes */{length}";
                 return;
             }
+        }
+        var video = query["v"].ToString();
+        if (_preRolls.TryGetValue(video, out var preRoll) && DateTimeOffset.UtcNow < preRoll.ServedAt + preRoll.Length)
+        {
+            Interlocked.Increment(ref _refusedBeforePlayable);
+            context.Response.StatusCode = 403;
+            return;
+        }
+        var cutAt = long.MaxValue;
+        if (_cutOffs.TryGetValue(video, out var cutOff) && ClientsAsked(video).Take(cutOff.Clients).Contains(query["c"].ToString()))
+        {
+            if (from >= cutOff.Offset)
+            {
+                context.Response.StatusCode = 403;
+                return;
+            }
+            cutAt = cutOff.Offset;
+        }
+        if (range is not null)
+        {
             context.Response.StatusCode = 206;
             context.Response.Headers.ContentRange = $"bytes {from}-{to}/{length}";
         }
@@ -209,7 +265,11 @@ public sealed partial class FakeOrigin : IAsyncLifetime
             : (MediaFault?)null;
         if (fault is not null)
             stopAt = planned!.What.Offset;
+        else if (cutAt <= to)
+            (fault, stopAt) = (MediaFault.Drop, cutAt);
 
+        MediaRequests.Enqueue(new MediaRequest(name, query["c"].ToString(), from, to, query["v"].ToString()));
+        var served = _served.GetOrAdd(name, _ => new ByteCount());
         await using var file = File.OpenRead(media.Path);
         file.Position = from;
         var buffer = new byte[64 * 1024];
@@ -220,6 +280,7 @@ public sealed partial class FakeOrigin : IAsyncLifetime
             if (corrupt)
                 buffer.AsSpan(0, read).Reverse();
             await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+            Interlocked.Add(ref served.Bytes, read);
             position += read;
             if (pace is not null)
                 await pace.WaitAsync(position - from, context.RequestAborted);
@@ -241,6 +302,11 @@ public sealed partial class FakeOrigin : IAsyncLifetime
                 // Returning with fewer bytes than the Content-Length makes Kestrel close the connection after them.
                 break;
         }
+    }
+
+    private sealed class ByteCount
+    {
+        public long Bytes;
     }
 
     /// <summary>A misbehaviour planned for a number of uses.</summary>

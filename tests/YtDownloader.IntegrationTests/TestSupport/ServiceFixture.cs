@@ -11,6 +11,7 @@ public class ServiceFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await Media.InitializeAsync();
+        await PrepareMediaAsync(Media);
         Origin = new FakeOrigin(Media);
         await Origin.InitializeAsync();
         await S3.InitializeAsync();
@@ -18,6 +19,9 @@ public class ServiceFixture : IAsyncLifetime
         Configure(settings);
         Service = ServiceFactory.Start(settings);
     }
+
+    /// <summary>Where a fixture needs other media than the short default files, e.g. larger ones.</summary>
+    protected virtual Task PrepareMediaAsync(TestMedia media) => Task.CompletedTask;
 
     /// <summary>Where a fixture's service differs from the default one, e.g. with API keys.</summary>
     protected virtual void Configure(Dictionary<string, string?> settings)

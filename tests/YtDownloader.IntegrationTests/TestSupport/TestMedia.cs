@@ -57,9 +57,12 @@ public sealed class TestMedia : IAsyncLifetime
     }
 
     /// <summary>
-    /// Makes the 1080p video and the AAC audio about <paramref name="bytes"/> long together, for benchmarks: a 10 s
-    /// clip at a bitrate YouTube uses for 1080p, repeated with <c>-stream_loop</c> and stream copy, so that a
-    /// gigabyte takes seconds to make, not an encode. The fake origin then serves the big files in their place.
+    /// Makes the 1080p video and the AAC audio about <paramref name="bytes"/> long together, for benchmarks and for
+    /// specs that need size: a 10 s clip at a bitrate YouTube uses for 1080p, repeated with <c>-stream_loop</c> and
+    /// stream copy, so that a gigabyte takes seconds to make, not an encode. The video comes in YouTube's own DASH
+    /// shape (fragmented, its index up front: ffmpeg reads the head, looks at the last bytes, comes back); the audio
+    /// keeps its index at the end (ffmpeg reads the head, jumps to the end, comes back). The fake origin then serves
+    /// the big files in their place.
     /// </summary>
     public async Task EnlargeAsync(long bytes)
     {
@@ -74,7 +77,7 @@ public sealed class TestMedia : IAsyncLifetime
         var loops = Math.Max(0, (int)(bytes / (video.Length + audio.Length)) - 1);
         var seconds = (loops + 1) * clipSeconds;
         Video1080 = await MakeAsync($"long-{Video1080.Name}", 137, Video1080.MimeType, 1920, 1080, 30, video.Length * 8 / clipSeconds,
-            ["-stream_loop", loops.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", video.Path, "-c", "copy", "-movflags", "+faststart"]);
+            ["-stream_loop", loops.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", video.Path, "-c", "copy", "-movflags", "dash+global_sidx"]);
         AacAudio = await MakeAsync($"long-{AacAudio.Name}", 140, AacAudio.MimeType, null, null, null, audio.Length * 8 / clipSeconds,
             ["-stream_loop", loops.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", audio.Path, "-c", "copy"]);
         File.Delete(video.Path);

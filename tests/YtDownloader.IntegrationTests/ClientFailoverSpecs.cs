@@ -1,0 +1,117 @@
+using System.Net;
+using System.Text.Json;
+using YtDownloader.IntegrationTests.TestSupport;
+
+namespace YtDownloader.IntegrationTests;
+
+/// <summary>A 1080p video of a few megabytes (one 10 s clip) and its audio: long enough to be cut off after a megabyte.</summary>
+public sealed class CutOffMediaFixture : ServiceFixture
+{
+    protected override Task PrepareMediaAsync(TestMedia media) => media.EnlargeAsync(1);
+}
+
+/// <summary>
+/// YouTube refusing a client's streams part-way, as it does with a client whose token it does not accept: the job asks
+/// the next client and goes on at the byte, inside the same upload; a pre-roll ad is waited out before the first byte.
+/// </summary>
+public sealed class ClientFailoverSpecs(CutOffMediaFixture fixture) : IClassFixture<CutOffMediaFixture>
+{
+    private const long OneMebibyte = 1024 * 1024;
+
+    [Fact]
+    public async Task A_stream_cut_off_for_one_client_goes_on_at_the_byte_with_the_next_and_stores_the_same_object()
+    {
+        const string cut = "cutoffonce1", whole = "cutoffnone1";
+        var video = fixture.Media.Video1080;
+        video.Length.ShouldBeGreaterThan(2 * OneMebibyte);
+        fixture.Origin.CutOffFirstClients(cut, OneMebibyte);
+        await LoadThePlayerAsync();
+
+        var job = await RunJobAsync(cut);
+        var reference = await RunJobAsync(whole);
+
+        job.Text("phase").ShouldBe("done", job.ToString());
+        var clients = fixture.Origin.ClientsAsked(cut);
+        clients.Count.ShouldBeGreaterThanOrEqualTo(2);
+        var (refused, next) = (clients[0], clients[1]);
+        var fromNext = fixture.Origin.MediaRequests.Where(r => r.Video == cut && r.Name == video.Name && r.Client == next).ToList();
+        fromNext.ShouldNotBeEmpty($"{next} was never asked for the video stream");
+        fromNext.ShouldAllBe(r => r.From >= OneMebibyte, "the next client started the stream again instead of going on at the byte");
+
+        var handover = job.GetProperty("handovers").EnumerateArray().ShouldHaveSingleItem();
+        handover.Text("from").ShouldEndWith(refused);
+        handover.Text("to").ShouldEndWith(next);
+        handover.GetProperty("atByte").GetInt64().ShouldBeGreaterThanOrEqualTo(OneMebibyte);
+        handover.Text("reason").ShouldContain("403");
+        job.Text("provider").ShouldEndWith(next);
+        var streams = video.Length + fixture.Media.AacAudio.Length;
+        job.GetProperty("fetchedBytes").GetInt64().ShouldBeLessThanOrEqualTo((long)(streams * 1.05));
+
+        var folder = Directory.CreateTempSubdirectory("ytd-failover-").FullName;
+        var stored = await File.ReadAllBytesAsync(await fixture.S3.DownloadAsync(job.GetProperty("result").Text("key"), folder));
+        var expected = await File.ReadAllBytesAsync(await fixture.S3.DownloadAsync(reference.GetProperty("result").Text("key"), folder));
+        stored.ShouldBe(expected);
+        (await fixture.S3.ListOpenUploadsAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_stream_every_client_is_cut_off_from_fails_with_what_each_answered()
+    {
+        const string id = "cutoffevery";
+        fixture.Origin.CutOffFirstClients(id, OneMebibyte, clients: int.MaxValue);
+
+        var job = await RunJobAsync(id);
+
+        job.Text("phase").ShouldBe("failed", job.ToString());
+        var error = job.Text("error");
+        foreach (var client in fixture.Origin.ClientsAsked(id))
+            error.ShouldContain($"{client}: HTTP 403");
+        error.ShouldContain("no other client could go on");
+        (await fixture.S3.ListOpenUploadsAsync()).ShouldBeEmpty();
+        (await fixture.S3.ListObjectsAsync()).ShouldNotContain(o => o.Key.Contains(id));
+    }
+
+    [Fact]
+    public async Task A_video_behind_a_pre_roll_ad_waits_it_out_then_downloads()
+    {
+        const string id = "prerollwait";
+        fixture.Origin.PreRoll(id, TimeSpan.FromSeconds(3));
+        fixture.Origin.Youtube[id] = YoutubeBehaviour.Playable;
+        using var http = fixture.CreateClient();
+
+        var (status, created, _) = await http.CreateJobAsync(id, "1080p");
+        status.ShouldBe(HttpStatusCode.Accepted, created.ToString());
+        var events = await http.ReadEventsAsync(created.Text("id"));
+
+        var waiting = events.Select(e => e.Data).Where(j => j.Text("phase") == "waiting").ToList();
+        waiting.ShouldNotBeEmpty("the job never showed the phase waiting");
+        waiting[0].GetProperty("waitingSeconds").GetDouble().ShouldBeInRange(1, 3);
+        events[^1].Data.Text("phase").ShouldBe("done", events[^1].Data.ToString());
+        fixture.Origin.RefusedBeforePlayable.ShouldBe(0);
+    }
+
+    /// <summary>
+    /// The next client may need the player JavaScript, which takes its first load with a 10 s limit: on a machine as
+    /// busy as these, that first load is done here, before the job, so the job measures the handover, not the load.
+    /// </summary>
+    private async Task LoadThePlayerAsync()
+    {
+        const string ciphered = "cipherwarm1";
+        fixture.Origin.Youtube[ciphered] = YoutubeBehaviour.CipherOnly;
+        using var http = fixture.CreateClient();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if ((await http.GetVideoAsync(ciphered)).Status == HttpStatusCode.OK)
+                return;
+        }
+    }
+
+    private async Task<JsonElement> RunJobAsync(string id)
+    {
+        fixture.Origin.Youtube[id] = YoutubeBehaviour.Playable;
+        using var http = fixture.CreateClient();
+        var (status, created, _) = await http.CreateJobAsync(id, "1080p");
+        status.ShouldBe(HttpStatusCode.Accepted, created.ToString());
+        return await http.WaitForEndAsync(created.Text("id"), TimeSpan.FromMinutes(3));
+    }
+}
