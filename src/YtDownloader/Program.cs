@@ -16,12 +16,14 @@ return StartupFailure.RunOrExplain(() =>
     app.UsePage();
 
     app.MapVideoApi();
+    app.MapPlaylistApi();
     app.MapUploadApi();
     app.MapJobsApi();
     app.MapFilesApi();
     app.MapAuthApi();
     app.MapOpenApiDocumentation();
     app.MapReadinessChecks();
+    app.MapMetricsExport();
 
     app.Run();
 });

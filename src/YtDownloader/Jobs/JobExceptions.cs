@@ -31,3 +31,9 @@ public sealed class JobCancelledException(string id)
 /// <summary>The job ran longer than the configured limit and was stopped.</summary>
 public sealed class JobTimedOutException(TimeSpan limit)
     : YtDownloaderException(ErrorCategory.TimedOut, $"The job took longer than {limit} (Jobs:Timeout) and was stopped; nothing was stored.");
+
+/// <summary>No batch has this ID.</summary>
+public sealed class BatchNotFoundException(string id) : YtDownloaderException(ErrorCategory.NotFound, $"There is no batch {id}.")
+{
+    public override string Title => "No such batch";
+}

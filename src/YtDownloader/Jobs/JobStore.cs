@@ -36,7 +36,42 @@ public sealed class JobStore
                 snapshot TEXT NOT NULL
             );
             """, cancellationToken);
+        await AddBatchColumnAsync(connection, cancellationToken);
     }
+
+    /// <summary>Databases made before batches existed get the column (empty for their jobs) and its index.</summary>
+    private static async Task AddBatchColumnAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using (var columns = Command(connection, "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'batch'", []))
+        {
+            if (Convert.ToInt64(await columns.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0)
+                return;
+        }
+        await ExecuteAsync(connection, """
+            ALTER TABLE jobs ADD COLUMN batch TEXT;
+            CREATE INDEX IF NOT EXISTS jobs_batch ON jobs (batch, seq);
+            """, cancellationToken);
+    }
+
+    /// <summary>A batch's jobs, written at once and in order (their order is the batch's order); later saves leave the batch column as it is.</summary>
+    public async Task SaveBatchAsync(string batch, IReadOnlyList<JobSnapshot> jobs, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var job in jobs)
+        {
+            await using var command = Command(connection, "INSERT INTO jobs (id, phase, snapshot, batch) VALUES ($id, $phase, $snapshot, $batch)",
+                [("$id", job.Id), ("$phase", job.Phase.ToString()), ("$snapshot", JsonSerializer.Serialize(job, Json)), ("$batch", batch)]);
+            command.Transaction = transaction;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>A batch's jobs in the batch's order.</summary>
+    public async Task<IReadOnlyList<JobSnapshot>> ListBatchAsync(string batch, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT seq, snapshot FROM jobs WHERE batch = $batch ORDER BY seq", cancellationToken, ("$batch", batch)))
+        .Select(r => r.Job).ToList();
 
     public async Task SaveAsync(JobSnapshot job, CancellationToken cancellationToken)
     {
