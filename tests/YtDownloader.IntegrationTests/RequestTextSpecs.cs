@@ -124,6 +124,23 @@ public sealed class RequestTextSpecs(ServiceFixture fixture) : IClassFixture<Ser
     }
 
     [Theory]
+    [InlineData("""{"url":"https://youtu.be/{video}","quality":"audio","format":"mp3\n"}""", "format")]
+    [InlineData("""{"url":"https://www.youtube.com/playlist?list=PL590L5WQmH8fJ54F369BLDSqIwcs-TCfs","quality":"360p","videoIds":["{video}\r\n"]}""", "videoIds")]
+    [InlineData("""{"url":"https://www.youtube.com/playlist?list=PL590L5WQmH8fJ54F369BLDSqIwcs-TCfs\n","quality":"360p","all":true}""", "url")]
+    public async Task A_control_character_in_a_format_or_batch_field_is_400_naming_the_field(string json, string field)
+    {
+        var video = NewVideo();
+        var originRequests = fixture.Origin.Requests.Count;
+        using var http = fixture.CreateClient();
+
+        using var response = await http.PostAsync("/api/jobs", Json(json.Replace("{video}", video, StringComparison.Ordinal), "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ApiClient.ReadJsonAsync(response)).Text("detail").ShouldStartWith($"The {field} field contains a control character");
+        await NothingWasDoneForAsync(http, video, originRequests);
+    }
+
+    [Theory]
     [InlineData("/api/video?url=aaaaaaaaaaa%0A")]
     [InlineData("/api/video?url=aaaaaaaaaaa%0D%0Ainfo%3A%20forged")]
     [InlineData("/api/jobs?before=1%00")]

@@ -48,6 +48,7 @@ public static class PlaylistApi
     internal static async Task<(string Batch, IReadOnlyList<JobSnapshot> Jobs)> SubmitBatchAsync(
         UploadRequestBody body, JobRunner runner, BrowseClient browse, LimitsOptions limits, CancellationToken cancellationToken)
     {
+        UploadApi.RefuseControlCharacters(body);
         var list = ParseListUrl(body.Url);
         if (string.IsNullOrWhiteSpace(body.Quality))
             throw new InvalidRequestException("The quality field is required, e.g. \"720p\" or \"audio\": it applies to every video of the batch.");

@@ -28,16 +28,25 @@ public static class UploadApi
 
     internal static JobRequest ParseRequest(UploadRequestBody? body)
     {
+        RefuseControlCharacters(body);
         var id = VideoApi.ParseVideoUrl(body?.Url);
         if (string.IsNullOrWhiteSpace(body!.Quality))
             throw new InvalidRequestException("The quality field is required, e.g. \"1280x720\" or \"720p\": GET /api/video lists them.");
-        // Every field is logged or stored: a raw newline would forge log lines and travel into the job's record.
-        foreach (var (name, value) in (ReadOnlySpan<(string, string?)>)[("quality", body.Quality), ("title", body.Title)])
+        return new JobRequest(body.Url!.Trim(), id, body.Quality.Trim(), body.Title, ParseOutput(body));
+    }
+
+    /// <summary>Every field is logged or stored: a raw newline would forge log lines and travel into the job's record.</summary>
+    internal static void RefuseControlCharacters(UploadRequestBody? body)
+    {
+        if (body is null)
+            return;
+        var fields = new (string Name, string? Value)[] { ("url", body.Url), ("quality", body.Quality), ("title", body.Title), ("format", body.Format) }
+            .Concat((body.VideoIds ?? []).Select(id => ("videoIds", (string?)id)));
+        foreach (var (name, value) in fields)
         {
             if (RequestText.HasControlCharacters(value))
                 throw new InvalidRequestException($"The {name} field contains a control character (a newline, a tab, NUL…): remove it.");
         }
-        return new JobRequest(body.Url!.Trim(), id, body.Quality.Trim(), body.Title, ParseOutput(body));
     }
 
     /// <summary>The file the request asks for: MP4 video, or with quality "audio" an M4A, MP3 or Opus file.</summary>

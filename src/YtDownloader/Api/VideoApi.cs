@@ -67,8 +67,6 @@ public static class VideoApi
     {
         if (string.IsNullOrWhiteSpace(url))
             throw new InvalidRequestException("The url parameter is required: pass a YouTube link, e.g. url=https://youtu.be/dQw4w9WgXcQ.");
-        if (RequestText.HasControlCharacters(url))
-            throw new InvalidRequestException("The url contains a control character (a newline, a tab, NUL…): send the link alone.");
         var parsed = VideoId.Inspect(url);
         return parsed.Id ?? throw new InvalidRequestException($"Not a YouTube video link: {parsed.Error}");
     }

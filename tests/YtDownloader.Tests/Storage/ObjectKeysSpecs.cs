@@ -175,4 +175,19 @@ public class ObjectKeysSpecs
     {
         ObjectKeys.AsciiFileName(fileName).ShouldBe(expected);
     }
+
+    [Theory]
+    [MemberData(nameof(HostileTitles))]
+    public void The_metadata_title_is_ASCII_at_most_1_KiB_and_decodes_to_the_start_of_the_title(string title)
+    {
+        var metadata = ObjectKeys.MetadataTitle(title);
+
+        metadata.Length.ShouldBeLessThanOrEqualTo(1024);
+        metadata.ShouldAllBe(c => c >= ' ' && c < 127);
+        // Lone surrogates become U+FFFD on the way; every whole character survives, in order, from the first.
+        var wellFormed = string.Concat(title.EnumerateRunes().Select(r => r.ToString()));
+        wellFormed.ShouldStartWith(Uri.UnescapeDataString(metadata));
+        if (Uri.EscapeDataString(wellFormed).Length <= 1024)
+            Uri.UnescapeDataString(metadata).ShouldBe(wellFormed);
+    }
 }
