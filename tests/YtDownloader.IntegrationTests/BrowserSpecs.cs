@@ -76,7 +76,7 @@ public sealed class BrowserSpecs(BrowserFixture fixture) : IClassFixture<Browser
         await Assertions.Expect(page.Locator("#link-status")).ToHaveTextAsync($"Video ID {video}");
         await Assertions.Expect(page.Locator("#details")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("#video-title")).ToContainTextAsync($"Test video {video}");
-        var radios = page.Locator("input[name=quality]");
+        var radios = page.Locator("input[name=quality]:not([value=audio])");
         await Assertions.Expect(radios).ToHaveCountAsync(4);
         (await radios.EvaluateAllAsync<string[]>("rs => rs.map(r => r.value)")).ShouldBe(["1920x1080", "1280x720", "854x480", "640x360"]);
         // The best MP4 at or below 1080p is chosen for the user.
@@ -232,6 +232,129 @@ public sealed class BrowserSpecs(BrowserFixture fixture) : IClassFixture<Browser
         }
         (await fixture.Service.S3.ListObjectsAsync()).ShouldNotContain(o => o.Key.Contains(video, StringComparison.Ordinal));
         (await fixture.Service.S3.ListOpenUploadsAsync()).ShouldNotContain(u => u.Key.Contains(video, StringComparison.Ordinal));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_module_reads_playlist_and_channel_links_as_the_library_does()
+    {
+        var (page, _) = await OpenAsync();
+        await page.Locator("#link").FillAsync("dQw4w9WgXcQ");
+        await WaitForCheckerAsync(page);
+        string[] links =
+        [
+            "https://www.youtube.com/playlist?list=PLoumn5BIsUDeGF1vy5Nylf_RJKn5aL_nr",
+            "https://music.youtube.com/playlist?list=OLAK5uy_kQYz7DvS4n0qUJb8ARH3dDKWsFyXbfeO0",
+            "https://youtu.be/kPa7bsKwL-c?list=PLoumn5BIsUDeGF1vy5Nylf_RJKn5aL_nr",
+            "https://www.youtube.com/watch?v=FAqYW76GLPA&list=RDFAqYW76GLPA",
+            "https://www.youtube.com/embed/videoseries?list=PLoumn5BIsUDeGF1vy5Nylf_RJKn5aL_nr",
+            "https://www.youtube.com/@creativecommons/videos",
+            "https://www.youtube.com/channel/UCTwECeGqMZee77BjdoYtI2Q",
+            "https://www.youtube.com/c/CreativeCommons",
+            "https://www.youtube.com/user/creativecommons",
+            "https://www.youtube.com/@creativecommons/shorts",
+            "https://youtube.com.evil.example/playlist?list=PLoumn5BIsUDeGF1vy5Nylf_RJKn5aL_nr",
+        ];
+
+        // The page's own module instance, asked directly: the same answers the C# library gives.
+        var verdicts = await page.EvaluateAsync<string[]>("""
+            async (links) => {
+              const { checkLink } = await import('./url-check.js');
+              return links.map((l) => JSON.stringify(checkLink(l)));
+            }
+            """, links);
+
+        var expected = links.Select(l => YtDownloader.Urls.YoutubeLink.Inspect(l)).Select(i => i.Error is { } reason
+            ? System.Text.Json.JsonSerializer.Serialize(new { reason })
+            : System.Text.Json.JsonSerializer.Serialize(new
+            {
+                id = i.Video?.Value,
+                list = i.List is { } list ? new { kind = list.Kind.ToString(), id = list.Id, unlistable = list.Unlistable } : null,
+            }, new System.Text.Json.JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
+        verdicts.Select(v => System.Text.Json.Nodes.JsonNode.Parse(v)!.ToJsonString()).ShouldBe(
+            expected.Select(e => System.Text.Json.Nodes.JsonNode.Parse(e)!.ToJsonString()));
+        verdicts[3].ShouldContain("Mix");
+        verdicts[9].ShouldContain("Only a channel");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_playlist_link_lists_its_videos_with_checkboxes_and_starts_a_batch_that_finishes()
+    {
+        var videos = Enumerable.Range(0, 4).Select(i => NewVideo($"p{i}")).ToList();
+        var playlistId = ("PL" + Guid.NewGuid().ToString("N"))[..34].PadRight(34, 'x');
+        Origin.Playlists[playlistId] = videos;
+        var (page, apiRequests) = await OpenAsync();
+
+        await page.Locator("#link").FillAsync($"https://www.youtube.com/playlist?list={playlistId}");
+
+        await Assertions.Expect(page.Locator("#playlist")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#playlist-title")).ToHaveTextAsync($"Test playlist {playlistId}");
+        var boxes = page.Locator("#playlist-videos input[type=checkbox]");
+        await Assertions.Expect(boxes).ToHaveCountAsync(4);
+        (await boxes.EvaluateAllAsync<bool[]>("bs => bs.map(b => b.checked)")).ShouldAllBe(c => c);
+        (await boxes.EvaluateAllAsync<string[]>("bs => bs.map(b => b.value)")).ShouldBe(videos);
+        await Assertions.Expect(page.Locator("#batch-button")).ToHaveTextAsync("Store all 4 videos");
+        await boxes.Nth(2).UncheckAsync();
+        await Assertions.Expect(page.Locator("#batch-button")).ToHaveTextAsync("Store 3 of 4 videos");
+        await BrowserFixture.ScreenshotAsync(page, "9-playlist");
+
+        await page.Locator("#batch-button").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#batch-status")).ToContainTextAsync("3 of 3 finished", new() { Timeout = (float)UploadTimeout.TotalMilliseconds * 2 });
+        foreach (var video in videos.Where((_, i) => i != 2))
+            await Assertions.Expect(page.Locator(".job", new() { HasText = video })).ToHaveAttributeAsync("data-phase", "done");
+        await Assertions.Expect(page.Locator(".job", new() { HasText = videos[2] })).ToHaveCountAsync(0);
+        var objects = await fixture.Service.S3.ListObjectsAsync();
+        foreach (var video in videos.Where((_, i) => i != 2))
+            objects.ShouldContain(o => o.Key.StartsWith($"youtube/{video}/", StringComparison.Ordinal) && o.Key.EndsWith("_1280x720.mp4", StringComparison.Ordinal));
+        apiRequests.Count(r => r.StartsWith("POST /api/jobs", StringComparison.Ordinal)).ShouldBe(1);
+        await BrowserFixture.ScreenshotAsync(page, "10-batch-done");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_link_with_a_video_and_a_playlist_asks_which_is_meant()
+    {
+        var video = NewVideo("b");
+        var playlistId = ("PL" + Guid.NewGuid().ToString("N"))[..34].PadRight(34, 'x');
+        Origin.Playlists[playlistId] = [video];
+        var (page, _) = await OpenAsync();
+
+        await page.Locator("#link").FillAsync($"https://www.youtube.com/watch?v={video}&list={playlistId}&index=1");
+
+        await Assertions.Expect(page.Locator("#link-choice")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#details")).ToBeHiddenAsync();
+        await page.Locator("#choose-list").ClickAsync();
+        await Assertions.Expect(page.Locator("#playlist")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await page.Locator("#link").FillAsync($"https://youtu.be/{video}?list={playlistId}");
+        await page.Locator("#choose-video").ClickAsync();
+        await Assertions.Expect(page.Locator("#details")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#playlist")).ToBeHiddenAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Audio_only_as_mp3_can_be_chosen_and_comes_out_an_mp3_without_video()
+    {
+        var video = NewVideo("m");
+        var (page, _) = await OpenAsync();
+        await page.Locator("#link").FillAsync($"https://www.youtube.com/watch?v={video}");
+        await Assertions.Expect(page.Locator("#details")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+
+        await Assertions.Expect(page.Locator("#qualities label.quality", new() { HasText = "Audio only (M4A)" })).ToBeVisibleAsync();
+        await page.Locator("#qualities label.quality", new() { HasText = "Audio only (MP3)" }).ClickAsync();
+        await page.Locator("#upload-button").ClickAsync();
+
+        var row = page.Locator(".job", new() { HasText = video });
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-phase", "done", new() { Timeout = (float)UploadTimeout.TotalMilliseconds });
+        await Assertions.Expect(row.Locator(".title")).ToContainTextAsync("audio only (MP3)");
+        var stored = (await fixture.Service.S3.ListObjectsAsync()).Where(o => o.Key.Contains(video, StringComparison.Ordinal)).ShouldHaveSingleItem();
+        stored.Key.ShouldEndWith("_audio.mp3");
+        var folder = Directory.CreateTempSubdirectory("ytd-browser-mp3-").FullName;
+        var probe = await Ffprobe.ProbeAsync(await fixture.Service.S3.DownloadAsync(stored.Key, folder));
+        probe.Streams.ShouldHaveSingleItem().CodecName.ShouldBe("mp3");
+        await BrowserFixture.ScreenshotAsync(page, "11-audio");
         await page.Context.CloseAsync();
     }
 

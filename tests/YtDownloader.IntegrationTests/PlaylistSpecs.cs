@@ -198,6 +198,37 @@ public sealed class PlaylistSpecs(ServiceFixture fixture) : IClassFixture<Servic
         unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task A_jobs_database_from_before_batches_keeps_its_jobs_and_takes_batches()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"ytd-old-{Guid.NewGuid():N}.db");
+        await using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            await old.OpenAsync();
+            await using var create = old.CreateCommand();
+            // The schema and a row exactly as the service wrote them before batches existed.
+            create.CommandText = """
+                CREATE TABLE jobs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, phase TEXT NOT NULL, snapshot TEXT NOT NULL);
+                INSERT INTO jobs (id, phase, snapshot) VALUES ('oldjob', 'Done',
+                  '{"id":"oldjob","url":"https://youtu.be/aaaaaaaaaaa","videoId":"aaaaaaaaaaa","quality":"1280x720","title":"Old","key":"youtube/aaaaaaaaaaa/Old_1280x720.mp4","phase":"Done","downloadedBytes":5,"uploadedBytes":5,"totalBytes":5,"createdAt":"2026-11-01T00:00:00+00:00","attempts":1}');
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+        await using var service = ServiceFactory.Start(Settings(("Jobs:DatabasePath", path)));
+        using var http = service.CreateClient();
+        var (playlistId, videos) = NewPlaylist(1);
+
+        var oldJob = await http.GetJobAsync("oldjob");
+        var (status, created) = await CreateBatchAsync(http, new { url = $"https://www.youtube.com/playlist?list={playlistId}", quality = "360p", all = true });
+
+        oldJob.Text("phase").ShouldBe("done");
+        oldJob.GetProperty("batch").ValueKind.ShouldBe(JsonValueKind.Null);
+        oldJob.Text("format").ShouldBe("mp4");
+        status.ShouldBe(HttpStatusCode.Accepted, created.ToString());
+        (await WaitForBatchAsync(http, created.Text("batch"))).ShouldHaveSingleItem().Text("phase").ShouldBe("done");
+        (await http.ListJobsAsync()).Select(j => j.Text("id")).ShouldContain("oldjob");
+    }
+
     private static async Task<(HttpStatusCode, JsonElement)> GetPlaylistAsync(HttpClient http, string url)
     {
         using var response = await http.GetAsync($"/api/playlist?url={Uri.EscapeDataString(url)}");

@@ -9,6 +9,7 @@ const jobsList = $('jobs');
 const terminal = new Set(['done', 'failed', 'cancelled']);
 
 let shownVideo = null;      // the video whose details are on screen: { url, id, title }
+let shownList = null;       // the playlist or channel on screen: { url, id }
 let detailsRequest = null;  // aborts a details fetch that a newer link replaced
 let autoFetchTimer = 0;
 let nextJobsCursor = null;
@@ -37,15 +38,40 @@ function onLinkChanged() {
     detailsButton.disabled = false;
     return;
   }
-  if (verdict.id) {
+  const list = verdict.list;
+  $('link-choice').hidden = true;
+  if (verdict.reason) {
+    showLinkStatus(verdict.reason, 'invalid');
+    detailsButton.disabled = true;
+  } else if (verdict.id && list?.unlistable) {
+    // A video played from a mix: the mix itself cannot be listed, the video can be stored.
+    showLinkStatus(`Video ID ${verdict.id} (${list.unlistable})`, 'valid');
+    detailsButton.disabled = false;
+    if (shownVideo?.id !== verdict.id) autoFetchTimer = setTimeout(() => showDetails(text), 300);
+  } else if (verdict.id && list) {
+    showLinkStatus(`Video ID ${verdict.id} in ${describeList(list)}: store only this video, or the whole list?`, 'valid');
+    detailsButton.disabled = true;
+    $('link-choice').hidden = false;
+  } else if (verdict.id) {
     showLinkStatus(`Video ID ${verdict.id}`, 'valid');
     detailsButton.disabled = false;
     if (shownVideo?.id !== verdict.id) autoFetchTimer = setTimeout(() => showDetails(text), 300);
-  } else {
-    showLinkStatus(verdict.reason, 'invalid');
+  } else if (list.unlistable) {
+    showLinkStatus(list.unlistable, 'invalid');
     detailsButton.disabled = true;
+  } else {
+    showLinkStatus(describeList(list), 'valid');
+    detailsButton.disabled = false;
+    if (shownList?.id !== list.id) autoFetchTimer = setTimeout(() => showPlaylist(text), 300);
   }
 }
+
+function describeList(list) {
+  return list.kind === 'Playlist' ? `playlist ${list.id}` : `channel ${list.id}`;
+}
+
+$('choose-video').addEventListener('click', () => { $('link-choice').hidden = true; showDetails(linkInput.value.trim()); });
+$('choose-list').addEventListener('click', () => { $('link-choice').hidden = true; showPlaylist(linkInput.value.trim()); });
 
 function showLinkStatus(text, state) {
   linkStatus.textContent = text;
@@ -57,7 +83,10 @@ $('link-form').addEventListener('submit', (event) => {
   event.preventDefault();
   clearTimeout(autoFetchTimer);
   const text = linkInput.value.trim();
-  if (text !== '') showDetails(text);
+  if (text === '') return;
+  // Without the module loaded the server decides; a list link is shown as a list.
+  const verdict = checkLink(text);
+  if (verdict?.list && !verdict.id && !verdict.list.unlistable) showPlaylist(text); else showDetails(text);
 });
 
 // ---- Details and qualities ----
@@ -71,6 +100,8 @@ async function showDetails(url) {
   detailsButton.textContent = 'Loading…';
   try {
     const video = await api('GET', `/api/video?url=${encodeURIComponent(url)}`, undefined, request.signal);
+    $('playlist').hidden = true;
+    shownList = null;
     renderDetails(url, video);
   } catch (error) {
     if (request.signal.aborted) return;
@@ -112,6 +143,9 @@ function renderDetails(url, video) {
     label.append(radio, resolution, facts);
     qualities.append(label);
   }
+  for (const audio of (video.audio ?? []).filter((a) => a.format !== 'opus')) {
+    qualities.append(audioChoice(audio));
+  }
   $('upload-button').disabled = video.formats.length === 0;
   $('details').hidden = false;
 }
@@ -128,6 +162,27 @@ async function showThumbnail(video) {
   } catch {
     // A missing thumbnail costs nothing but the picture.
   }
+}
+
+function audioChoice(audio) {
+  const label = document.createElement('label');
+  label.className = 'quality';
+  const radio = document.createElement('input');
+  Object.assign(radio, { type: 'radio', name: 'quality', id: `quality-audio-${audio.format}`, value: audio.quality });
+  radio.dataset.format = audio.format;
+  label.htmlFor = radio.id;
+  const name = document.createElement('span');
+  name.className = 'resolution';
+  name.textContent = `Audio only (${audio.format.toUpperCase()})`;
+  const facts = document.createElement('span');
+  facts.className = 'facts';
+  facts.textContent = [
+    audio.reencoded ? 'MP3, re-encoded' : codecName(audio.acodec),
+    audio.bitrate ? `${Math.round(audio.bitrate / 1000)} kbit/s` : null,
+    audio.filesize ? `≈ ${formatBytes(audio.filesize)}` : 'size unknown',
+  ].filter(Boolean).join(' · ');
+  label.append(radio, name, facts);
+  return label;
 }
 
 /** The best MP4 at or below 1080p, else the first listed. */
@@ -168,7 +223,7 @@ $('upload-form').addEventListener('submit', async (event) => {
   const button = $('upload-button');
   button.disabled = true;
   try {
-    const job = await api('POST', '/api/jobs', { url: shownVideo.url, quality: choice.value });
+    const job = await api('POST', '/api/jobs', { url: shownVideo.url, quality: choice.value, format: choice.dataset.format });
     renderJob(job, { prepend: true });
     follow(job);
   } catch (error) {
@@ -235,7 +290,7 @@ function createJobRow(job) {
   title.className = 'title';
   const name = document.createElement('bdi');
   name.textContent = job.title ?? job.videoId;
-  title.append(name, ` · ${heightLabelOrText(job.quality)}`);
+  title.append(name, ` · ${heightLabelOrText(job.quality, job.format)}`);
 
   const phase = document.createElement('div');
   phase.className = 'phase';
@@ -342,7 +397,130 @@ function setBar(bar, done, total, phase) {
   bar.value = Math.min(done, total);
 }
 
-function heightLabelOrText(quality) { return /^\d+x\d+$/.test(quality) ? heightLabel(quality) : quality; }
+function heightLabelOrText(quality, format) {
+  if (quality === 'audio') return `audio only (${(format ?? 'm4a').toUpperCase()})`;
+  return /^\d+x\d+$/.test(quality) ? heightLabel(quality) : quality;
+}
+
+// ---- Playlists and channels: their videos, chosen with checkboxes, stored as one batch ----
+
+async function showPlaylist(url) {
+  detailsRequest?.abort();
+  const request = detailsRequest = new AbortController();
+  const detailsError = $('details-error');
+  detailsError.hidden = true;
+  detailsButton.disabled = true;
+  detailsButton.textContent = 'Loading…';
+  try {
+    const listing = await api('GET', `/api/playlist?url=${encodeURIComponent(url)}`, undefined, request.signal);
+    $('details').hidden = true;
+    shownVideo = null;
+    renderPlaylist(url, listing);
+  } catch (error) {
+    if (request.signal.aborted) return;
+    $('playlist').hidden = true;
+    shownList = null;
+    detailsError.textContent = error.message;
+    detailsError.hidden = false;
+  } finally {
+    if (detailsRequest === request) {
+      detailsButton.disabled = false;
+      detailsButton.textContent = 'Get details';
+    }
+  }
+}
+
+function renderPlaylist(url, listing) {
+  shownList = { url, id: listing.playlistId };
+  $('playlist-title').textContent = listing.title;
+  const total = listing.videos.reduce((sum, v) => sum + (v.duration ?? 0), 0);
+  $('playlist-meta').textContent = [
+    listing.author,
+    `${listing.videos.length} video${listing.videos.length === 1 ? '' : 's'}` + (listing.truncated ? ` listed of ${listing.videoCount} (the server's limit)` : ''),
+    total ? `${formatDuration(total)} in all` : null,
+  ].filter(Boolean).join(' · ');
+  const list = $('playlist-videos');
+  const template = $('playlist-video-template');
+  list.replaceChildren(...listing.videos.map((video) => {
+    const row = template.content.firstElementChild.cloneNode(true);
+    const box = row.querySelector('input');
+    box.value = video.videoId;
+    box.addEventListener('change', updateBatchButton);
+    row.querySelector('bdi').textContent = video.title;
+    row.querySelector('.facts').textContent = formatDuration(video.duration);
+    return row;
+  }));
+  $('playlist-all').checked = true;
+  $('batch-status').textContent = '';
+  updateBatchButton();
+  $('playlist').hidden = false;
+}
+
+$('playlist-all').addEventListener('change', (event) => {
+  for (const box of document.querySelectorAll('#playlist-videos input')) box.checked = event.target.checked;
+  updateBatchButton();
+});
+
+function chosenVideos() {
+  return [...document.querySelectorAll('#playlist-videos input:checked')].map((box) => box.value);
+}
+
+function updateBatchButton() {
+  const chosen = chosenVideos().length;
+  const all = document.querySelectorAll('#playlist-videos input').length;
+  $('playlist-all').checked = chosen === all;
+  const button = $('batch-button');
+  button.disabled = chosen === 0;
+  button.textContent = chosen === all ? `Store all ${all} videos` : `Store ${chosen} of ${all} videos`;
+}
+
+$('batch-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const choice = document.querySelector('input[name=batch-quality]:checked');
+  if (!shownList || !choice) return;
+  const chosen = chosenVideos();
+  const all = chosen.length === document.querySelectorAll('#playlist-videos input').length;
+  const button = $('batch-button');
+  button.disabled = true;
+  try {
+    const created = await api('POST', '/api/jobs', {
+      url: shownList.url, quality: choice.value, format: choice.dataset.format, ...(all ? { all: true } : { videoIds: chosen }),
+    });
+    for (const job of [...created.jobs].reverse()) renderJob(job, { prepend: true });
+    followBatch(created.batch);
+  } catch (error) {
+    $('batch-status').textContent = error.message;
+  } finally {
+    button.disabled = false;
+  }
+});
+
+const followedBatches = new Set();
+
+/** Polls a batch until every job has ended, updating each row and the batch's own line. */
+async function followBatch(batch) {
+  if (followedBatches.has(batch)) return;
+  followedBatches.add(batch);
+  try {
+    for (let failures = 0; failures < 30;) {
+      try {
+        const answer = await api('GET', `/api/jobs?batch=${encodeURIComponent(batch)}`);
+        for (const job of answer.jobs) renderJob(job);
+        const done = answer.jobs.filter((j) => terminal.has(j.phase)).length;
+        const counts = Object.entries(answer.phases).map(([phase, n]) => `${n} ${phase}`).join(', ');
+        $('batch-status').textContent = `Batch: ${done} of ${answer.jobs.length} finished (${counts}).`;
+        if (done === answer.jobs.length) return;
+        failures = 0;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) return;
+        failures++;
+      }
+      await delay(1000);
+    }
+  } finally {
+    followedBatches.delete(batch);
+  }
+}
 
 // ---- History: the jobs the server remembers, so a reload loses nothing ----
 
@@ -351,7 +529,8 @@ async function loadJobs(cursor) {
     const page = await api('GET', `/api/jobs?limit=20${cursor ? `&before=${encodeURIComponent(cursor)}` : ''}`);
     for (const job of page.jobs) {
       renderJob(job);
-      follow(job);
+      // A batch is followed as one; an event stream per video would use up the browser's connections.
+      if (job.batch) followBatch(job.batch); else follow(job);
     }
     nextJobsCursor = page.next;
     $('more-jobs').hidden = !nextJobsCursor;

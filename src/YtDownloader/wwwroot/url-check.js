@@ -28,7 +28,7 @@ export function checkLink(text) {
   if (exports === null) return null;
   const id = exports.VideoIdOf(text) ?? undefined;
   const found = exports.ListOf(text);
-  const list = found ? { kind: found[0], id: found[1], unlistable: found[2] || null } : undefined;
+  const list = found ? { kind: found[0], id: found[1], unlistable: found[2] || undefined } : undefined;
   if (!id && !list) return { reason: exports.LinkRejectionOf(text) };
   return { id, list };
 }

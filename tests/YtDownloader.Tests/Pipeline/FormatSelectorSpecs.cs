@@ -225,6 +225,65 @@ public class FormatSelectorSpecs
         error.Available.ShouldBeEmpty();
     }
 
+    [Theory]
+    // M4A: the best AAC stream as it is; MP3 from the best stream of all; Opus the Opus stream, moved into Ogg.
+    [InlineData(OutputFormat.M4a, 140, false)]
+    [InlineData(OutputFormat.Mp3, 251, true)]
+    [InlineData(OutputFormat.Opus, 251, true)]
+    public void Audio_only_takes_the_stream_its_file_is_made_from(OutputFormat output, int itag, bool converted)
+    {
+        var plan = FormatSelector.Choose(Landscape, "audio", output);
+
+        plan.Quality.ShouldBe("audio");
+        plan.Output.ShouldBe(output);
+        plan.Video.Itag.ShouldBe(itag);
+        plan.NeedsMerge.ShouldBeFalse();
+        plan.NeedsConversion.ShouldBe(converted);
+    }
+
+    [Fact]
+    public void Audio_only_as_M4A_comes_out_of_a_muxed_MP4_when_there_is_no_AAC_stream_of_its_own()
+    {
+        var muxedOnly = Video(Muxed(18, 640, 360), Audio(251, "opus", 160_000, container: "webm"));
+
+        var plan = FormatSelector.Choose(muxedOnly, "audio", OutputFormat.M4a);
+
+        plan.Video.Itag.ShouldBe(18);
+        plan.NeedsConversion.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Audio_only_as_Opus_without_an_Opus_stream_is_refused_with_the_choices_there_are()
+    {
+        var aacOnly = Video(Audio(140, "mp4a.40.2", 128_000));
+
+        var error = Should.Throw<UnknownQualityException>(() => FormatSelector.Choose(aacOnly, "audio", OutputFormat.Opus));
+
+        error.Available.ShouldBe(["audio (m4a)", "audio (mp3)"]);
+    }
+
+    [Fact]
+    public void The_audio_choices_name_each_file_and_its_source()
+    {
+        var choices = FormatSelector.AudioChoices(Landscape);
+
+        choices.Select(c => (c.Output, c.Source.Itag, c.NeedsConversion)).ShouldBe(
+            [(OutputFormat.M4a, 140, false), (OutputFormat.Mp3, 251, true), (OutputFormat.Opus, 251, true)]);
+    }
+
+    [Theory]
+    [InlineData("audio", null, OutputFormat.M4a)]
+    [InlineData("Audio", "MP3", OutputFormat.Mp3)]
+    [InlineData("audio", "opus", OutputFormat.Opus)]
+    [InlineData("audio", "m4a", OutputFormat.M4a)]
+    [InlineData("720p", null, OutputFormat.Mp4)]
+    [InlineData("720p", "mp4", OutputFormat.Mp4)]
+    [InlineData("720p", "mp3", null)]
+    [InlineData("audio", "mp4", null)]
+    [InlineData("audio", "flac", null)]
+    public void A_requests_format_goes_with_its_quality_or_not_at_all(string quality, string? format, OutputFormat? expected) =>
+        OutputFormats.For(quality, format).ShouldBe(expected);
+
     private static VideoInfo Video(params MediaFormat[] formats) =>
         new(VideoId.Parse("dQw4w9WgXcQ"), "Title", "Author", TimeSpan.FromMinutes(3), [], formats, "test");
 
