@@ -72,7 +72,7 @@ public sealed class FaultSpecs(ServiceFixture fixture) : IClassFixture<ServiceFi
     }
 
     [Fact]
-    public async Task When_only_the_TV_client_has_URLs_its_ciphered_signatures_and_n_are_solved_with_the_player_JavaScript()
+    public async Task When_VISIONOS_gets_only_SABR_the_embedded_players_ciphered_signatures_and_n_are_solved_with_the_2026_player()
     {
         const string id = "cipheredvid";
         fixture.Origin.Youtube[id] = YoutubeBehaviour.CipherOnly;
@@ -81,7 +81,7 @@ public sealed class FaultSpecs(ServiceFixture fixture) : IClassFixture<ServiceFi
         var (status, body, _) = await http.UploadAsync(new { url = id, quality = "720p" });
 
         status.ShouldBe(HttpStatusCode.OK, body.ToString());
-        fixture.Origin.CountRequests("GET /s/player/af7f576f/").ShouldBe(1);
+        fixture.Origin.CountRequests("GET /s/player/c9168c90/").ShouldBe(1);
         var probe = await Ffprobe.ProbeAsync(await fixture.S3.DownloadAsync(body.Text("key"), Directory.CreateTempSubdirectory("ytd-fault-").FullName));
         (probe.Video.Width, probe.Video.Height).ShouldBe((1280, 720));
         probe.Audio.CodecName.ShouldBe("aac");

@@ -8,7 +8,7 @@ using YtDownloader.Sources.Youtube;
 namespace YtDownloader.Security;
 
 /// <summary>
-/// Who the server may contact. Hosts named in configuration (the YouTube origin, each Invidious instance) are
+/// Who the server may contact. Hosts named in configuration (the YouTube origin, each Invidious instance, the PO token provider) are
 /// trusted as configured, at their exact host and port, even on a private network: the operator chose them.
 /// Hosts a response merely points at (googlevideo, and YouTube's own hosts when the origin is YouTube) are
 /// reached only on public addresses, checked on the address actually connected to, so a DNS answer that
@@ -24,7 +24,8 @@ public sealed class OutboundPolicy
     public OutboundPolicy(IOptions<YoutubeOptions> youtube, IOptions<InvidiousOptions> invidious)
     {
         var origin = youtube.Value.Origin;
-        _configured = [.. invidious.Value.Instances.Append(origin).Select(u => (Normalize(u.IdnHost), u.Port))];
+        Uri[] configured = [.. invidious.Value.Instances, origin, .. youtube.Value.PoTokenProvider is { } provider ? [provider] : Array.Empty<Uri>()];
+        _configured = [.. configured.Select(u => (Normalize(u.IdnHost), u.Port))];
         _domains = YoutubeOrigin.IsUnder(origin.IdnHost, "youtube.com") ? [.. MediaDomains, .. YoutubeOrigin.OwnDomains] : MediaDomains;
     }
 

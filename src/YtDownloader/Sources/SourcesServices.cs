@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Options;
 using YtDownloader.Sources.Invidious;
 using YtDownloader.Sources.Youtube;
+using YtDownloader.Sources.Youtube.Clients;
+using YtDownloader.Sources.Youtube.Cookies;
+using YtDownloader.Sources.Youtube.PoTokens;
 using YtDownloader.Sources.YtDlp;
 
 namespace YtDownloader.Sources;
@@ -10,18 +13,18 @@ public static class SourcesServices
 {
     private const string YoutubeHttpClient = "youtube";
     private const string InvidiousHttpClient = "invidious";
+    private const string PoTokenHttpClient = "po-token-provider";
 
     public static void AddSources(this IServiceCollection services)
     {
-        services.AddOptions<YoutubeOptions>().BindConfiguration(YoutubeOptions.Section)
-            .Validate(o => o.Origin.IsAbsoluteUri && o.Origin.Scheme is "http" or "https", "Youtube:Origin must be an http(s) URL.")
-            .ValidateOnStart();
+        services.AddOptions<YoutubeOptions>().BindConfiguration(YoutubeOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<YoutubeOptions>, YoutubeOptionsValidator>();
         services.AddOptions<InvidiousOptions>().BindConfiguration(InvidiousOptions.Section)
             .Validate(o => o.Instances.All(i => i.IsAbsoluteUri && i.Scheme is "http" or "https"), "Invidious:Instances must be http(s) URLs.")
             .ValidateOnStart();
 
         // Proxies come from the standard HTTP_PROXY / HTTPS_PROXY / NO_PROXY settings, which HttpClient honours by default.
-        foreach (var name in (string[])[YoutubeHttpClient, InvidiousHttpClient])
+        foreach (var name in (string[])[YoutubeHttpClient, InvidiousHttpClient, PoTokenHttpClient])
         {
             services.AddHttpClient(name, c => c.Timeout = Timeout.InfiniteTimeSpan)
                 .AddStandardResilienceHandler(o =>
@@ -40,7 +43,11 @@ public static class SourcesServices
         services.AddSingleton<VideoInfoCache>();
         services.AddSingleton<SourceHealth>();
         services.AddSingleton<YoutubeOrigin>();
-        services.AddSingleton(sp => new InnerTubeClient(sp.CreateClient(YoutubeHttpClient), sp.GetRequiredService<YoutubeOrigin>()));
+        services.AddSingleton(sp => ClientProfileSet.Load(sp.GetRequiredService<IOptions<YoutubeOptions>>().Value.ClientProfiles));
+        services.AddSingleton<ClientOrder>();
+        services.AddSingleton<YoutubeCookies>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PoTokenProvider>(sp, sp.CreateClient(PoTokenHttpClient)));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<InnerTubeClient>(sp, sp.CreateClient(YoutubeHttpClient)));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PlayerScriptCache>(sp, sp.CreateClient(YoutubeHttpClient)));
         services.AddSingleton<YoutubeSource>();
         services.AddOptions<YtDlpOptions>().BindConfiguration(YtDlpOptions.Section).ValidateOnStart();

@@ -20,11 +20,19 @@ public enum YoutubeBehaviour
     Live,
 
     /// <summary>
-    /// The direct-URL client gets only SABR formats (no URL, no cipher); the TV client gets signatureCipher
-    /// formats whose s and n are recorded inputs of the 2025 player, and media is refused unless both were
-    /// deciphered to that player's known answers.
+    /// VISIONOS gets only SABR formats (no URL, no cipher); the embedded player gets signatureCipher formats whose
+    /// s and n are known inputs of the 2026 player, and media is refused unless both were deciphered to its answers.
     /// </summary>
     CipherOnly,
+
+    /// <summary>VISIONOS answers UNPLAYABLE (as it does for videos made for kids); the other clients play it.</summary>
+    NotOnVisionos,
+
+    /// <summary>Every client answers the bot check unless it comes with the signed-in account's cookies (and, for web clients, SAPISIDHASH).</summary>
+    NeedsCookies,
+
+    /// <summary>Only WEB plays it, and its media is refused without a PO token from the provider.</summary>
+    OnlyWeb,
 }
 
 /// <summary>How the fake media server misbehaves in the middle of a response.</summary>
@@ -48,9 +56,6 @@ public enum MediaFault
 public sealed partial class FakeOrigin : IAsyncLifetime
 {
     public const string PlayableVideo = "aaaaaaaaaaa";
-    private const string CipherCase = "2025-02_relatedmix-tvhtml5-cipher_K4DyBUG242c";
-    private static readonly JsonNode CipherAnswer = JsonNode.Parse(File.ReadAllText(Fixtures.Path(CipherCase, "decipher-reference.json")))!
-        ["computed_reference"]!["entries"]!.AsArray().First(e => e?["s"] is not null)!;
 
     private readonly TestMedia _media;
     private readonly WebApplication _app;
@@ -69,20 +74,16 @@ public sealed partial class FakeOrigin : IAsyncLifetime
         {
             Requests.Enqueue($"{context.Request.Method} {context.Request.Path}");
             RequestHeaders.Enqueue(($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}", context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString())));
+            RecordCookies(context);
             await next(context);
         });
-        _app.MapPost("/youtubei/v1/player", PlayerAsync);
+        MapYoutube(_app);
         MapBrowse(_app);
         _app.MapGet("/api/v1/videos/{id}", InvidiousVideo);
         _app.MapGet("/media/{name}", MediaAsync);
         // i.ytimg.com's thumbnail paths, which the service sends here once the origin is configured.
         _app.MapGet("/vi/{id}/{file}", () => Results.File(_media.Thumbnail, "image/jpeg"));
         _app.MapGet("/redirect", (string to) => Results.Redirect(to));
-        _app.MapGet("/iframe_api", () => Results.Text(File.ReadAllText(Fixtures.Path(CipherCase, "iframe_api.js")), "text/javascript"));
-        _app.MapGet($"/s/player/{{version}}/player_ias.vflset/en_US/base.js", (string version) =>
-            File.Exists(Fixtures.Path(CipherCase, $"base-{version}.js"))
-                ? Results.Text(File.ReadAllText(Fixtures.Path(CipherCase, $"base-{version}.js")), "text/javascript")
-                : Results.NotFound());
     }
 
     public Uri BaseUrl { get; private set; } = null!;
@@ -128,91 +129,6 @@ public sealed partial class FakeOrigin : IAsyncLifetime
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-
-    private async Task<IResult> PlayerAsync(HttpRequest request)
-    {
-        var body = await JsonNode.ParseAsync(request.Body);
-        var id = body?["videoId"]?.GetValue<string>() ?? "";
-        var client = body?["context"]?["client"]?["clientName"]?.GetValue<string>();
-        return Youtube.GetValueOrDefault(id) switch
-        {
-            _ when !Youtube.ContainsKey(id) => Json(Recorded("2022-08_notavailable_INVALID_ID_", "player-WEB.json")),
-            YoutubeBehaviour.Private => Json(Recorded("2026-07_notavailable-privatecontent", "reel-ANDROID.json")["playerResponse"]!),
-            YoutubeBehaviour.BotCheck => Json(BotCheck()),
-            YoutubeBehaviour.Live => Json(Recorded("2026-07_livestream_X4VbdwhkE10", "player-VISIONOS.json")),
-            YoutubeBehaviour.CipherOnly => Json(CipheredPlayerResponse(id, client)),
-            _ => Json(PlayablePlayerResponse(id)),
-        };
-    }
-
-    /// <summary>A recorded direct-URL response with its formats replaced by ours, each keeping the recorded fields of its itag.</summary>
-    private JsonNode PlayablePlayerResponse(string id)
-    {
-        var response = Recorded("2026-07_ratingsdisabled_it3OtbTxQk0", "reel-ANDROID.json")["playerResponse"]!;
-        var details = response["videoDetails"]!;
-        details["videoId"] = id;
-        details["title"] = $"Test video {id}: a/b \\ ../ \u202Eevil \U0001F3AC";
-        details["lengthSeconds"] = ((int)TestMedia.DurationSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var streaming = response["streamingData"]!;
-        var recorded = streaming["formats"]!.AsArray().Concat(streaming["adaptiveFormats"]!.AsArray()).ToList();
-        streaming["formats"] = new JsonArray(YoutubeFormat(_media.Muxed360, recorded));
-        streaming["adaptiveFormats"] = new JsonArray(
-            _media.All.Where(m => m != _media.Muxed360).Select(m => YoutubeFormat(m, recorded)).ToArray());
-        if (MediaUrls.TryGetValue(id, out var rewrite))
-        {
-            foreach (var format in streaming["formats"]!.AsArray().Concat(streaming["adaptiveFormats"]!.AsArray()))
-                format!["url"] = rewrite(new Uri(format["url"]!.GetValue<string>())).ToString();
-        }
-        return response;
-    }
-
-    private JsonNode CipheredPlayerResponse(string id, string? client)
-    {
-        var response = PlayablePlayerResponse(id);
-        var streaming = response["streamingData"]!;
-        foreach (var format in streaming["formats"]!.AsArray().Concat(streaming["adaptiveFormats"]!.AsArray()))
-        {
-            var entry = format!.AsObject();
-            var url = entry["url"]!.GetValue<string>() + $"&checkcipher=1&n={Uri.EscapeDataString(CipherAnswer["n"]!.GetValue<string>())}";
-            entry.Remove("url");
-            if (client == "TVHTML5")
-                entry["signatureCipher"] = $"s={Uri.EscapeDataString(CipherAnswer["s"]!.GetValue<string>())}&sp=sig&url={Uri.EscapeDataString(url)}";
-        }
-        return response;
-    }
-
-    private JsonNode YoutubeFormat(MediaFile media, List<JsonNode?> recorded)
-    {
-        var entry = (recorded.FirstOrDefault(f => f?["itag"]?.GetValue<int>() == media.Itag) ?? recorded[0])!.DeepClone().AsObject();
-        entry.Remove("signatureCipher");
-        entry["itag"] = media.Itag;
-        entry["url"] = new Uri(BaseUrl, $"/media/{media.Name}?expire=1999999999&itag={media.Itag}").ToString();
-        entry["mimeType"] = media.MimeType;
-        entry["bitrate"] = media.Bitrate;
-        entry["contentLength"] = media.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        entry["approxDurationMs"] = ((int)(TestMedia.DurationSeconds * 1000)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var field in (string[])["width", "height", "fps", "qualityLabel"])
-            entry.Remove(field);
-        if (media.Width is { } width)
-        {
-            entry["width"] = width;
-            entry["height"] = media.Height;
-            entry["fps"] = media.Fps;
-            entry["qualityLabel"] = $"{Math.Min(width, media.Height!.Value)}p";
-        }
-        else
-        {
-            entry["audioSampleRate"] = "48000";
-        }
-        return entry;
-    }
-
-    private static JsonNode BotCheck()
-    {
-        var response = Recorded("2024-11_agerestricted_rwcfPqbAx-0", "player-WEB-fields.json");
-        response["playabilityStatus"]!["reason"] = "Sign in to confirm you\u2019re not a bot";
-        return response;
-    }
 
     private IResult InvidiousVideo(string id)
     {
@@ -260,11 +176,8 @@ public sealed partial class FakeOrigin : IAsyncLifetime
             context.Response.StatusCode = failure.What;
             return;
         }
-        var query = context.Request.Query;
-        if (query["checkcipher"] == "1"
-            && (query["sig"] != CipherAnswer["expected_sig"]!.GetValue<string>() || query["n"] != CipherAnswer["expected_n"]!.GetValue<string>()))
+        if (RefusesStream(context.Request.Query))
         {
-            // What googlevideo does with a wrong signature.
             context.Response.StatusCode = 403;
             return;
         }

@@ -4,7 +4,10 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using YtDownloader.Sources.Invidious;
+using Microsoft.Extensions.Logging.Abstractions;
 using YtDownloader.Sources.Youtube;
+using YtDownloader.Sources.Youtube.Clients;
+using YtDownloader.Sources.Youtube.Cookies;
 using YtDownloader.Tests.TestSupport;
 using YtDownloader.Urls;
 
@@ -20,6 +23,7 @@ public sealed partial class ResponseMutationSpecs(ITestOutputHelper output)
     private const int Seed = 20_260_706;
     private const int StructuralMutationsPerFile = 60;
     private static readonly Uri Instance = new("https://inv.example/");
+    private static readonly ClientProfileSet Profiles = ClientProfileSet.Load(null);
 
     public static TheoryData<string> RecordedResponses()
     {
@@ -74,8 +78,9 @@ public sealed partial class ResponseMutationSpecs(ITestOutputHelper output)
             await new InvidiousSource(http, Instance).GetVideoAsync(id, new HashSet<string>(), CancellationToken.None);
             return;
         }
-        var client = new InnerTubeClient(http, new YoutubeOrigin(Options.Create(new YoutubeOptions())));
-        var json = await client.GetPlayerAsync(id, InnerTubeClientProfile.AndroidVr, null, CancellationToken.None);
+        var options = Options.Create(new YoutubeOptions());
+        var client = new InnerTubeClient(http, new YoutubeOrigin(options), new YoutubeCookies(options, TimeProvider.System, NullLogger<YoutubeCookies>.Instance));
+        var json = await client.GetPlayerAsync(id, Profiles["visionos"], null, CancellationToken.None);
         PlayerResponse.Parse(json, id);
     }
 

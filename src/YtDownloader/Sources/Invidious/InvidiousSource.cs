@@ -16,7 +16,7 @@ internal sealed class InvidiousSource(HttpClient http, Uri instance) : IVideoSou
         if (refused.Contains(Name))
             throw new SourceFailedException("Its streams were already refused for this video.");
         var url = new Uri(instance, $"api/v1/videos/{id.Value}?local=true");
-        try
+        return await SourceCalls.RunAsync("The instance", async () =>
         {
             using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             // Invidious answers errors about the video as JSON with a 4xx/5xx status: read the body either way.
@@ -32,18 +32,6 @@ internal sealed class InvidiousSource(HttpClient http, Uri instance) : IVideoSou
             }
             using (document)
                 return InvidiousResponse.Parse(document.RootElement, id, instance, Name);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new SourceFailedException($"The instance could not be reached ({ex.Message}).", ex);
-        }
-        catch (JsonException ex)
-        {
-            throw new SourceFailedException("The instance answered with malformed JSON.", ex);
-        }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new SourceFailedException("The instance did not answer in time.", ex);
-        }
+        }, cancellationToken);
     }
 }

@@ -35,6 +35,9 @@ internal sealed class PlayerResponse
 
     public required TimeSpan? ExpiresIn { get; init; }
 
+    /// <summary>How long the forced pre-roll ads last (zero when there are none): the media servers refuse the streams until then.</summary>
+    public required TimeSpan PreRoll { get; init; }
+
     /// <summary>Parses a response, throwing <see cref="VideoUnavailableException"/> for every playability failure.</summary>
     public static PlayerResponse Parse(JsonElement root, VideoId requested)
     {
@@ -80,6 +83,7 @@ internal sealed class PlayerResponse
             Formats = formats,
             SabrOnlyFormatCount = sabrOnly,
             ExpiresIn = streaming is { } data && data.GetSecondsOrZero("expiresInSeconds") is { Ticks: > 0 } expiresIn ? expiresIn : null,
+            PreRoll = PreRollAds.WaitOf(root),
         };
     }
 
@@ -87,40 +91,45 @@ internal sealed class PlayerResponse
     {
         var status = playability.GetStringOrNull("status") ?? "";
         var reason = ReasonOf(playability);
+        var said = reason is null ? (status.Length == 0 ? "no status" : status) : $"{status}: {reason}";
+        VideoUnavailableException Unavailable(UnavailableReason why, string message) => new(why, message, said);
 
         switch (status)
         {
             case "OK":
                 if (details?.GetBooleanOrNull("isLive") == true)
-                    throw new VideoUnavailableException(UnavailableReason.Live,
+                    throw Unavailable(UnavailableReason.Live,
                         "This is a live stream. Downloading live streams is not supported yet: wait until it has ended and YouTube has processed the recording.");
                 if (details?.GetBooleanOrNull("isUpcoming") == true)
-                    throw new VideoUnavailableException(UnavailableReason.Upcoming,
+                    throw Unavailable(UnavailableReason.Upcoming,
                         "This is an upcoming live stream or premiere that has not started yet: try again once it has ended.");
                 return;
             case "LIVE_STREAM_OFFLINE":
-                throw new VideoUnavailableException(UnavailableReason.Upcoming,
+                throw Unavailable(UnavailableReason.Upcoming,
                     $"This live stream is offline{Quoted(reason)}. Downloading live streams is not supported yet.");
+            case "LOGIN_REQUIRED" when Mentions(reason, "not a bot"):
+                throw Unavailable(UnavailableReason.BotCheck,
+                    $"YouTube refused this server's address: it asked to sign in to confirm this is not a bot{Quoted(reason)}. " + WhatHelpsABotCheck);
             case "LOGIN_REQUIRED" when Mentions(reason, "confirm your age") || Mentions(reason, "age-restricted") || Mentions(reason, "inappropriate"):
-                throw new VideoUnavailableException(UnavailableReason.AgeRestricted,
-                    $"This video is age-restricted{Quoted(reason)}: YouTube requires a signed-in account, which this service does not use.");
-            case "LOGIN_REQUIRED" when Mentions(reason, "bot"):
-                throw new VideoUnavailableException(UnavailableReason.BotCheck,
-                    $"YouTube asked to sign in to confirm this is not a bot{Quoted(reason)}. It does this to some server addresses: try again later, or configure an Invidious instance as a backup.");
+                throw Unavailable(UnavailableReason.AgeRestricted,
+                    $"This video is age-restricted{Quoted(reason)}: YouTube plays it only to a signed-in account whose age is confirmed: configure that account's cookies in Youtube__CookiesFile.");
             case "LOGIN_REQUIRED" when Mentions(reason, "private"):
-                throw new VideoUnavailableException(UnavailableReason.Private,
+                throw Unavailable(UnavailableReason.Private,
                     "This video is private: only its owner and the people they chose can watch it.");
             case "UNPLAYABLE" or "ERROR" when Mentions(reason, "private video"):
-                throw new VideoUnavailableException(UnavailableReason.Private,
+                throw Unavailable(UnavailableReason.Private,
                     "This video is private: only its owner and the people they chose can watch it.");
             case "LOGIN_REQUIRED":
-                throw new VideoUnavailableException(UnavailableReason.BotCheck,
-                    $"YouTube requires signing in to play this video{Quoted(reason)}. Try again later, or configure an Invidious instance as a backup.");
+                throw Unavailable(UnavailableReason.BotCheck,
+                    $"YouTube requires signing in to play this video from this server's address{Quoted(reason)}. " + WhatHelpsABotCheck);
+            case "UNPLAYABLE" when Mentions(reason, "other websites"):
+                throw Unavailable(UnavailableReason.Unavailable,
+                    $"The owner does not allow this video to be played on other websites, so the embedded player cannot play it{Quoted(reason)}.");
             case "UNPLAYABLE" or "ERROR" when Mentions(reason, "members") || Mentions(reason, "Premium"):
-                throw new VideoUnavailableException(UnavailableReason.MembersOnly,
+                throw Unavailable(UnavailableReason.MembersOnly,
                     $"This video is only for paying members or subscribers{Quoted(reason)}.");
             default:
-                throw new VideoUnavailableException(UnavailableReason.Unavailable,
+                throw Unavailable(UnavailableReason.Unavailable,
                     $"YouTube will not play this video{Quoted(reason)}: it may have been removed, be blocked in the server's country, or never have existed.");
         }
     }
@@ -138,6 +147,10 @@ internal sealed class PlayerResponse
         var found = texts.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!.Trim()).Distinct().ToList();
         return found.Count == 0 ? null : string.Join(" ", found);
     }
+
+    private const string WhatHelpsABotCheck =
+        "What helps: the cookies of a signed-in (throwaway) account in Youtube__CookiesFile, a PO token provider in Youtube__PoTokenProvider, "
+        + "or an outgoing proxy (HTTPS_PROXY) on an address YouTube trusts; an Invidious instance (Invidious__Instances__0) can serve as a backup.";
 
     private static bool Mentions(string? reason, string word) =>
         reason?.Contains(word, StringComparison.OrdinalIgnoreCase) == true;

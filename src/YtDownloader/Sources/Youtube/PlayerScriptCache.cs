@@ -15,7 +15,8 @@ internal sealed partial class PlayerScriptCache(
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<PlayerScript>>> _scripts = new();
     private readonly SemaphoreSlim _versionLock = new(1, 1);
-    private (string Version, DateTimeOffset FetchedAt)? _current;
+    // A reference, so that TryGetPrepared can read it outside the lock without a torn value.
+    private volatile CurrentVersion? _current;
 
     public async Task<PlayerScript> GetCurrentAsync(CancellationToken cancellationToken)
     {
@@ -33,6 +34,13 @@ internal sealed partial class PlayerScriptCache(
         }
     }
 
+    /// <summary>The current player when it is already prepared, without fetching anything; null otherwise.</summary>
+    public PlayerScript? TryGetPrepared() =>
+        _current is { } current && time.GetUtcNow() - current.FetchedAt < options.Value.PlayerVersionLifetime
+        && _scripts.TryGetValue(current.Version, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully
+            ? lazy.Value.Result
+            : null;
+
     private async Task<string> GetCurrentVersionAsync(CancellationToken cancellationToken)
     {
         await _versionLock.WaitAsync(cancellationToken);
@@ -45,7 +53,7 @@ internal sealed partial class PlayerScriptCache(
             var match = PlayerVersionPattern().Match(iframeApi);
             if (!match.Success)
                 throw new SourceFailedException("Could not find the player version in YouTube's iframe API.");
-            _current = (match.Groups[1].Value, time.GetUtcNow());
+            _current = new CurrentVersion(match.Groups[1].Value, time.GetUtcNow());
             return match.Groups[1].Value;
         }
         finally
@@ -85,6 +93,8 @@ internal sealed partial class PlayerScriptCache(
         }
         _versionLock.Dispose();
     }
+
+    private sealed record CurrentVersion(string Version, DateTimeOffset FetchedAt);
 
     // https://www.youtube.com/s/player/c9168c90/www-widgetapi.vflset/www-widgetapi.js, with or without escaped slashes
     [GeneratedRegex(@"/s\\?/player\\?/([0-9a-zA-Z_-]{6,})\\?/")]

@@ -1,74 +1,130 @@
-using YtDownloader.Sources.Youtube.Player;
 using System.Diagnostics;
+using YtDownloader.Sources.Youtube.Clients;
+using YtDownloader.Sources.Youtube.Player;
+using YtDownloader.Sources.Youtube.PoTokens;
 using YtDownloader.Urls;
 
 namespace YtDownloader.Sources.Youtube;
 
 /// <summary>
-/// YouTube through our own InnerTube client: first a client whose answer has direct URLs, then one whose
-/// answer needs the player JavaScript. Every answer is handled by its shape, whichever client was asked.
+/// YouTube through our own InnerTube client: each client of the <see cref="ClientOrder"/> in turn, until one answers
+/// with streams. Every answer is handled by its shape (direct URLs, ciphers, <c>n</c>), whichever client was asked;
+/// a client whose streams need a PO token gets one from the provider on every media URL.
 /// </summary>
 internal sealed class YoutubeSource(
-    InnerTubeClient innerTube, PlayerScriptCache playerScripts, YoutubeOrigin origin, SourceHealth health, TimeProvider time, ILogger<YoutubeSource> logger)
+    InnerTubeClient innerTube,
+    PlayerScriptCache playerScripts,
+    ClientOrder order,
+    SourceHealth health,
+    PoTokenProvider poTokens,
+    YoutubeOrigin origin,
+    TimeProvider time,
+    ILogger<YoutubeSource> logger)
     : IVideoSource
 {
     public string Name => "YouTube";
 
     public async Task<VideoInfo> GetVideoAsync(VideoId id, IReadOnlySet<string> refused, CancellationToken cancellationToken)
     {
-        var failures = new List<YtDownloaderException>();
-        foreach (var client in InnerTubeClientProfile.FallbackOrder.Where(c => !refused.Contains($"{Name} {c.Name}")))
+        var attempts = new List<(string Client, YtDownloaderException Error)>();
+        foreach (var client in order.Clients.Where(c => !refused.Contains($"{Name} {c.ClientName}")))
         {
-            try
-            {
-                return await health.TrackAsync(Name, client.Name, () => GetVideoAsAsync(id, client, cancellationToken));
-            }
-            catch (YtDownloaderException ex)
-            {
-                logger.LogInformation("YouTube's {Client} client failed for {VideoId}: {Error}", client.Name, id, ex.Message);
-                failures.Add(ex);
-            }
+            var (video, error) = await AttemptAsync(id, client, cancellationToken);
+            if (video is not null)
+                return video;
+            attempts.Add((client.ToString(), error!));
         }
 
-        if (failures.Count == 0)
+        if (attempts.Count == 0)
             throw new SourceFailedException("Every YouTube client's streams were already refused for this video.");
-        // Prefer a verdict about the video to a complaint about one client's answer.
-        throw VideoUnavailableException.MostTelling(failures) ?? failures[^1];
+        if (order.PoTokenProbe is { } probe && await PlaysWithoutTokenAsync(id, probe, cancellationToken))
+            attempts.Add((probe.ToString(), new VideoUnavailableException(UnavailableReason.PoTokenRequired,
+                $"Only YouTube's {probe.ClientName} client plays this video here, and its streams are refused without a proof-of-origin (PO) token: "
+                + "configure Youtube__PoTokenProvider with a bgutil-compatible provider (e.g. http://127.0.0.1:4416).",
+                "plays it, but its streams need a PO token (asked without one, to see)")));
+        throw new AllClientsFailedException(attempts);
     }
 
-    private async Task<VideoInfo> GetVideoAsAsync(VideoId id, InnerTubeClientProfile client, CancellationToken cancellationToken)
+    /// <summary>One client's attempt, the one place where it succeeds or fails.</summary>
+    private async Task<(VideoInfo? Video, YtDownloaderException? Error)> AttemptAsync(
+        VideoId id, ClientProfile client, CancellationToken cancellationToken)
     {
-        int? signatureTimestamp = client.SendsSignatureTimestamp
+        try
+        {
+            return (await health.TrackAsync(Name, client.ToString(), () => GetVideoAsAsync(id, client, cancellationToken)), null);
+        }
+        catch (YtDownloaderException ex)
+        {
+            logger.LogInformation("YouTube's {Client} client failed for {VideoId}: {Error}", client, id, ex.Message);
+            return (null, ex);
+        }
+    }
+
+    /// <summary>Whether a client left out for want of a token would play the video: its player answer has streams.</summary>
+    private async Task<bool> PlaysWithoutTokenAsync(VideoId id, ClientProfile client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = PlayerResponse.Parse(await AskAsync(id, client, cancellationToken), id);
+            return response.Formats.Count > 0;
+        }
+        catch (YtDownloaderException ex)
+        {
+            logger.LogInformation("YouTube's {Client} client, asked without a PO token, does not play {VideoId} either: {Error}", client, id, ex.Message);
+            return false;
+        }
+    }
+
+    private async Task<System.Text.Json.JsonElement> AskAsync(VideoId id, ClientProfile client, CancellationToken cancellationToken)
+    {
+        int? signatureTimestamp = client.SendsSignatureTimestamp && client.NeedsPlayerJs
             ? (await playerScripts.GetCurrentAsync(cancellationToken)).SignatureTimestamp
             : null;
-        var json = await innerTube.GetPlayerAsync(id, client, signatureTimestamp, cancellationToken);
-        var response = PlayerResponse.Parse(json, id);
+        return await innerTube.GetPlayerAsync(id, client, signatureTimestamp, cancellationToken);
+    }
+
+    private async Task<VideoInfo> GetVideoAsAsync(VideoId id, ClientProfile client, CancellationToken cancellationToken)
+    {
+        var response = PlayerResponse.Parse(await AskAsync(id, client, cancellationToken), id);
 
         if (response.SabrOnlyFormatCount > 0)
             logger.LogInformation(
                 "Left out {Count} formats of {VideoId} from the {Client} client: they have no URL nor cipher and stream only through SABR",
-                response.SabrOnlyFormatCount, id, client.Name);
+                response.SabrOnlyFormatCount, id, client);
 
-        var formats = await ResolveUrlsAsync(response.Formats, cancellationToken);
+        var formats = await ResolveUrlsAsync(response.Formats, client, cancellationToken);
         if (formats.Count == 0)
-            throw new SourceFailedException($"YouTube's {client.Name} client offered no downloadable stream for this video.");
+            throw new SourceFailedException(response.SabrOnlyFormatCount > 0
+                ? $"YouTube's {client.ClientName} client offered only SABR streams (YouTube's own streaming protocol, not supported), no downloadable one."
+                : $"YouTube's {client.ClientName} client offered no downloadable stream for this video.");
+        if (client.NeedsPoToken)
+        {
+            var token = await poTokens.GetTokenAsync(id, cancellationToken);
+            formats = formats.Select(f => f with { Url = new Uri(StreamUrl.WithParameter(f.Url.OriginalString, "pot", token)) }).ToList();
+        }
 
+        var now = time.GetUtcNow();
         return new VideoInfo(
             id, response.Title, response.Author, response.Duration, response.Thumbnails.Select(OnOrigin).ToList(), formats, Name,
-            response.ExpiresIn is { } expiresIn ? time.GetUtcNow() + expiresIn : null, Client: client.Name);
+            response.ExpiresIn is { } expiresIn ? now + expiresIn : null,
+            Client: client.ClientName,
+            PlayableAt: response.PreRoll > TimeSpan.Zero ? now + response.PreRoll : null);
     }
 
-    private async Task<List<MediaFormat>> ResolveUrlsAsync(IReadOnlyList<PlayerFormat> formats, CancellationToken cancellationToken)
+    private async Task<List<MediaFormat>> ResolveUrlsAsync(IReadOnlyList<PlayerFormat> formats, ClientProfile client, CancellationToken cancellationToken)
     {
-        var needsScript = formats.Any(f => f.Locator is StreamLocator.Ciphered || StreamUrl.GetN(Locate(f.Locator)) is not null);
-        var script = needsScript ? await playerScripts.GetCurrentAsync(cancellationToken) : null;
+        var needsScript = formats.Any(f => f.Locator is StreamLocator.Ciphered)
+            || (client.NeedsPlayerJs && client.TransformsN && formats.Any(f => StreamUrl.GetN(Locate(f.Locator)) is not null));
+        // A client that needs no JavaScript still gets its n transformed when the player happens to be prepared.
+        var script = needsScript ? await playerScripts.GetCurrentAsync(cancellationToken) : playerScripts.TryGetPrepared();
+        var transformN = client.TransformsN && script is not null;
 
         var resolved = new List<MediaFormat>(formats.Count);
         foreach (var format in formats)
         {
             try
             {
-                resolved.Add(format.Format with { Url = new Uri(Resolve(format.Locator, script)) });
+                resolved.Add(format.Format with { Url = new Uri(Resolve(format.Locator, script, transformN)) });
             }
             catch (Exception ex) when (ex is PlayerScriptException or UriFormatException)
             {
@@ -88,7 +144,7 @@ internal sealed class YoutubeSource(
         _ => throw new UnreachableException(),
     };
 
-    private static string Resolve(StreamLocator locator, PlayerScript? script)
+    private static string Resolve(StreamLocator locator, PlayerScript? script, bool transformN)
     {
         var url = locator switch
         {
@@ -97,6 +153,6 @@ internal sealed class YoutubeSource(
                 ciphered.Url, ciphered.SignatureParameter, script!.DecipherSignature(ciphered.Signature)),
             _ => throw new UnreachableException(),
         };
-        return StreamUrl.GetN(url) is { } n ? StreamUrl.WithParameter(url, "n", script!.TransformN(n)) : url;
+        return transformN && StreamUrl.GetN(url) is { } n ? StreamUrl.WithParameter(url, "n", script!.TransformN(n)) : url;
     }
 }
