@@ -15,6 +15,7 @@ internal sealed class YoutubeSource(
     InnerTubeClient innerTube,
     PlayerScriptCache playerScripts,
     ClientOrder order,
+    SourceHealth health,
     PoTokenProvider poTokens,
     SourceHealth health,
     YoutubeOrigin origin,
@@ -51,7 +52,7 @@ internal sealed class YoutubeSource(
     {
         try
         {
-            return (await health.TrackAsync(Name, client.Name, () => GetVideoAsAsync(id, client, cancellationToken)), null);
+            return (await health.TrackAsync(Name, client.ToString(), () => GetVideoAsAsync(id, client, cancellationToken)), null);
         }
         catch (YtDownloaderException ex)
         {
