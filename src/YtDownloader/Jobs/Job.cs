@@ -36,9 +36,20 @@ public sealed record JobSnapshot(
     bool Reused = false,
     int Attempts = 0,
     double? BytesPerSecond = null,
-    double? EtaSeconds = null)
+    double? EtaSeconds = null,
+    ErrorCategory? FailureCategory = null)
 {
-    public bool HasEnded => Phase is JobPhase.Done or JobPhase.Failed or JobPhase.Cancelled;
+    /// <summary>The phases after which a job never changes again.</summary>
+    public static readonly IReadOnlySet<JobPhase> EndedPhases = new HashSet<JobPhase> { JobPhase.Done, JobPhase.Failed, JobPhase.Cancelled };
+
+    public bool HasEnded => EndedPhases.Contains(Phase);
+
+    /// <summary>How an ended job that did not finish is reported to a caller waiting for its result.</summary>
+    public Exception Failure() => Phase == JobPhase.Cancelled
+        ? new JobCancelledException(Id)
+        : FailureCategory is { } category
+            ? new JobFailedException(category, Error ?? "The job failed.")
+            : new InvalidOperationException(Error);
 }
 
 /// <summary>
@@ -111,7 +122,10 @@ public sealed class Job : IProgress<PipelineProgress>
 
     public JobSnapshot Fail(Exception exception, string message)
     {
-        var snapshot = Update(s => s with { Phase = JobPhase.Failed, FinishedAt = _time.GetUtcNow(), Error = message });
+        var snapshot = Update(s => s with
+        {
+            Phase = JobPhase.Failed, FinishedAt = _time.GetUtcNow(), Error = message, FailureCategory = (exception as YtDownloaderException)?.Category,
+        });
         _completion.TrySetException(exception);
         return snapshot;
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using YtDownloader.Pipeline;
 using YtDownloader.Sources;
@@ -12,12 +13,15 @@ namespace YtDownloader.Jobs;
 public sealed record JobRequest(string Url, VideoId VideoId, string Quality, string? Title);
 
 /// <summary>
-/// Runs uploads as jobs: at most <see cref="JobsOptions.MaxConcurrent"/> at once, the rest in order; a request
-/// equal to a waiting or running job joins it; one whose object exists is answered with it. Every change is
-/// written to the <see cref="JobStore"/>, so that after a restart, graceful or not, no job is lost.
+/// Runs uploads as jobs. The queue is the <see cref="IJobStore"/>: a job waits as a row until one of this node's
+/// <see cref="JobsOptions.MaxConcurrent"/> workers (or another node's, on PostgreSQL) claims it, oldest first, and
+/// holds its lease, renewed with every progress write, while it runs. A request equal to a waiting or running job
+/// joins it; one whose object exists is answered with it. A job whose node died is taken over once its lease
+/// expires: its half-done upload is aborted and it runs again, up to <see cref="JobsOptions.MaxAttempts"/> runs.
 /// </summary>
 public sealed class JobRunner(
-    JobStore store,
+    IJobStore store,
+    JobSignals signals,
     VideoPipeline pipeline,
     IVideoStore videos,
     IOptions<JobsOptions> options,
@@ -25,16 +29,30 @@ public sealed class JobRunner(
     ILogger<JobRunner> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
-    private readonly Channel<Job> _queue = Channel.CreateUnbounded<Job>();
-    private readonly ConcurrentDictionary<string, Job> _live = new();
-    private readonly SemaphoreSlim _admission = new(1, 1);
-    private readonly TaskCompletionSource _recovered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Creates a job, or joins an equal one, or answers with the existing object.</summary>
-    /// <returns>The job, and whether this request created it.</returns>
-    public async Task<(Job Job, bool Created)> SubmitAsync(JobRequest request, CancellationToken cancellationToken)
+    // Progress reaches the store (and so other nodes) at most this often; each write also renews the lease and
+    // learns of a cancel asked on another node.
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(400);
+
+    // How often an idle worker looks at the store without a signal: a node that dies sends none when its lease ends.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    // Byte counts change with every chunk; a few updates a second are enough for a progress bar.
+    private static readonly TimeSpan EventInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly ConcurrentDictionary<string, Job> _running = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<JobResult>> _waiters = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>This process among the nodes sharing the store: written on each job it claims.</summary>
+    public string NodeId { get; } = options.Value.NodeId ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    private TimeSpan Lease => options.Value.LeaseDuration;
+
+    /// <summary>Creates a job, or joins an equal waiting or running one, or answers with the existing object.</summary>
+    public async Task<JobSnapshot> SubmitAsync(JobRequest request, CancellationToken cancellationToken)
     {
-        await _recovered.Task.WaitAsync(cancellationToken);
+        await _ready.Task.WaitAsync(cancellationToken);
 
         // Resolved before queuing: a private video or an unknown quality is answered now, and the key is known.
         var (video, plan, title, key) = await pipeline.PrepareAsync(new UploadRequest(request.VideoId, request.Quality, request.Title), cancellationToken);
@@ -42,72 +60,128 @@ public sealed class JobRunner(
             Guid.CreateVersion7().ToString("N"), request.Url, video.Id.Value, plan.Quality, title, key, JobPhase.Queued, 0, 0,
             plan.SourceBytes, time.GetUtcNow());
 
-        await _admission.WaitAsync(cancellationToken);
-        try
+        while (true)
         {
-            if (Running(key) is { } equal)
-                return (equal, false);
+            if (await store.FindActiveAsync(key, cancellationToken) is { } equal)
+                return Current(equal);
             if (options.Value.ReuseExisting && await videos.FindAsync(key, cancellationToken) is { } existing)
             {
-                var reused = new Job(snapshot with { Reused = true }, time);
-                reused.Complete(JobResult.From(video, plan, existing));
-                await store.SaveAsync(reused.Snapshot(), cancellationToken);
-                return (reused, true);
+                var reused = new Job(snapshot with { Reused = true }, time).Complete(JobResult.From(video, plan, existing));
+                await store.AddAsync(reused, cancellationToken);
+                return reused;
             }
-            var waiting = _live.Values.Count(j => j.Snapshot().Phase == JobPhase.Queued);
+            var waiting = await store.CountQueuedAsync(cancellationToken);
             if (waiting >= options.Value.MaxQueued)
                 throw new QueueFullException(waiting, RetryAfter);
-
-            var job = new Job(snapshot, time);
-            await store.SaveAsync(snapshot, cancellationToken);
-            Enqueue(job);
-            return (job, true);
-        }
-        finally
-        {
-            _admission.Release();
+            if (await store.AddAsync(snapshot, cancellationToken))
+                return snapshot;
+            // An equal request, here or on another node, added its job first: the next round joins it.
         }
     }
 
-    /// <summary>The job as it is now: live if it waits or runs, else as the database has it.</summary>
+    /// <summary>The job as it is now: live if it runs on this node, else as the store has it.</summary>
     public async Task<JobSnapshot> GetAsync(string id, CancellationToken cancellationToken) =>
-        _live.TryGetValue(id, out var job) ? job.Snapshot() : await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id);
-
-    /// <summary>The job if it is waiting or running, to follow its changes.</summary>
-    public Job? Live(string id) => _live.GetValueOrDefault(id);
+        _running.TryGetValue(id, out var job) ? job.Snapshot() : await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id);
 
     public async Task<JobPage> ListAsync(int limit, string? before, CancellationToken cancellationToken)
     {
         var page = await store.ListAsync(limit, before, cancellationToken);
-        return page with { Jobs = page.Jobs.Select(j => _live.TryGetValue(j.Id, out var live) ? live.Snapshot() : j).ToList() };
+        return page with { Jobs = page.Jobs.Select(Current).ToList() };
     }
 
-    /// <summary>Cancels a waiting job at once, or a running one (its downloads, ffmpeg and multipart upload stop).</summary>
+    /// <summary>
+    /// The job's states until it ends, in order: from this node's memory while it runs here (every change), else
+    /// from the store (as often as the node running it writes progress).
+    /// </summary>
+    public async IAsyncEnumerable<JobSnapshot> FollowAsync(string id, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        JobSnapshot? last = null;
+        while (true)
+        {
+            if (_running.TryGetValue(id, out var job))
+            {
+                while (true)
+                {
+                    var next = job.NextChange;
+                    var snapshot = job.Snapshot();
+                    yield return snapshot;
+                    if (snapshot.HasEnded)
+                        yield break;
+                    await next.WaitAsync(cancellationToken);
+                    await Task.Delay(EventInterval, cancellationToken);
+                }
+            }
+            var changed = signals.NextChange(id);
+            var stored = await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id);
+            if (stored != last)
+                yield return last = stored;
+            if (stored.HasEnded)
+                yield break;
+            await WhenChangedAsync(changed, cancellationToken);
+            await Task.Delay(EventInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>The job's result once it ends, or the exception that failed it (the original one when it ran on this node).</summary>
+    public async Task<JobResult> WaitForResultAsync(JobSnapshot job, CancellationToken cancellationToken)
+    {
+        if (job.HasEnded)
+            return job.Result ?? throw job.Failure();
+        var local = _waiters.GetOrAdd(job.Id, _ => new TaskCompletionSource<JobResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            while (true)
+            {
+                var changed = signals.NextChange(job.Id);
+                // This node completes the waiter before it writes the end, so a local end is always seen here first.
+                if (local.Task.IsCompleted)
+                    return await local.Task;
+                var stored = await store.FindAsync(job.Id, cancellationToken) ?? throw new JobNotFoundException(job.Id);
+                if (stored.HasEnded)
+                    return local.Task.IsCompleted ? await local.Task : stored.Result ?? throw stored.Failure();
+                await Task.WhenAny(local.Task, WhenChangedAsync(changed, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+        finally
+        {
+            _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource<JobResult>>(job.Id, local));
+        }
+    }
+
+    /// <summary>Cancels a waiting job at once, or a running one on whichever node (its downloads, ffmpeg and multipart upload stop).</summary>
     public async Task<JobSnapshot> CancelAsync(string id, CancellationToken cancellationToken)
     {
-        if (!_live.TryGetValue(id, out var job))
-        {
-            var stored = await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id);
+        var stored = await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id);
+        if (stored.HasEnded)
             throw new JobAlreadyEndedException(stored);
-        }
-        job.RequestCancel();
-        if (job.Snapshot().Phase == JobPhase.Queued)
-        {
-            await store.SaveAsync(job.MarkCancelled(), cancellationToken);
-            _live.TryRemove(id, out _);
-        }
+        var cancelled = stored with { Phase = JobPhase.Cancelled, FinishedAt = time.GetUtcNow() };
+        if (stored.Phase == JobPhase.Queued && await store.CancelQueuedAsync(cancelled, cancellationToken))
+            return cancelled;
+
+        await store.RequestCancelAsync(id, cancellationToken);
         // A running job notices within moments; answer with its end when it comes quickly.
-        await Task.WhenAny(job.Completion, Task.Delay(TimeSpan.FromSeconds(15), cancellationToken));
-        return job.Snapshot();
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(TimeSpan.FromSeconds(15));
+        var latest = stored;
+        try
+        {
+            await foreach (var snapshot in FollowAsync(id, patience.Token))
+                latest = snapshot;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Still stopping: answer with the job as it is.
+        }
+        return latest;
     }
 
-    /// <summary>Opens the database and puts every unfinished job back in the queue before the workers start.</summary>
+    /// <summary>Opens the store (bringing its schema up to date) before the first request or claim.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken);
-        foreach (var unfinished in await store.UnfinishedAsync(cancellationToken))
-            await RecoverAsync(unfinished, cancellationToken);
-        _recovered.TrySetResult();
+        signals.CancelRequested += id => _running.GetValueOrDefault(id)?.RequestCancel();
+        _ready.TrySetResult();
         await base.StartAsync(cancellationToken);
     }
 
@@ -116,99 +190,185 @@ public sealed class JobRunner(
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            await foreach (var job in _queue.Reader.ReadAllAsync(stoppingToken))
-                await RunAsync(job, stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: what still waits stays queued in the database and runs on the next start.
+            var claimable = signals.NextClaimable;
+            try
+            {
+                if (await store.ClaimAsync(NodeId, Lease, stoppingToken) is { } claimed)
+                    await RunAsync(claimed, stoppingToken);
+                else
+                    await WhenChangedAsync(claimable, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: what still waits stays queued in the store for the next start or another node.
+                return;
+            }
+            catch (DbException ex)
+            {
+                logger.LogWarning("Could not claim a job from the store: {Error}", ex.Message);
+                await Task.Delay(PollInterval, time, CancellationToken.None);
+            }
         }
     }
 
-    private async Task RunAsync(Job job, CancellationToken stoppingToken)
+    private async Task RunAsync(JobSnapshot claimed, CancellationToken stoppingToken)
     {
-        if (job.CancelRequested)
+        if (claimed.Phase != JobPhase.Queued && !await TakeOverAsync(claimed, stoppingToken))
             return;
-        await SaveAsync(job.Start());
+        var job = new Job(claimed with { Phase = JobPhase.Queued, DownloadedBytes = 0, UploadedBytes = 0 }, time);
+        _running[job.Id] = job;
+        try
+        {
+            if (await UpdateAsync(job, job.Start()) == JobLease.Lost)
+                return;
+            var (final, lost) = await RunPipelineAsync(job, stoppingToken);
+            if (lost)
+            {
+                logger.LogWarning("Job {JobId} was taken over by another node after this one lost its lease; stopped here", job.Id);
+                return;
+            }
+            Settle(job.Id, final);
+            await UpdateAsync(job, final);
+        }
+        finally
+        {
+            _running.TryRemove(job.Id, out _);
+        }
+    }
+
+    private async Task<(JobSnapshot Final, bool Lost)> RunPipelineAsync(Job job, CancellationToken stoppingToken)
+    {
         using var run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, job.CancellationToken);
         run.CancelAfter(options.Value.Timeout);
+        using var stopBeating = new CancellationTokenSource();
+        var lost = false;
+        var beating = HeartbeatAsync(job, () => { lost = true; run.Cancel(); }, stopBeating.Token);
+        JobSnapshot final;
         try
         {
             var snapshot = job.Snapshot();
             var result = await pipeline.RunAsync(new UploadRequest(job.VideoId, snapshot.Quality, snapshot.Title), job, run.Token);
-            await SaveAsync(job.Complete(JobResult.From(result.Video, result.Plan, result.Object)));
+            final = job.Complete(JobResult.From(result.Video, result.Plan, result.Object));
         }
         catch (Exception) when (job.CancelRequested)
         {
-            await SaveAsync(job.MarkCancelled());
+            final = job.MarkCancelled();
         }
         catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
-            // The server is stopping, not the job failing: the store has aborted the upload; run it again next start.
+            // The server is stopping, not the job failing: the store has aborted the upload; the job is handed back
+            // at once, for another node or the next start.
             logger.LogInformation("Job {JobId} goes back to the queue: the server is stopping", job.Id);
-            await SaveAsync(job.Requeue());
+            final = job.Requeue();
+        }
+        catch (Exception) when (lost)
+        {
+            final = job.Snapshot();
         }
         catch (OperationCanceledException) when (run.IsCancellationRequested)
         {
             var timedOut = new JobTimedOutException(options.Value.Timeout);
-            await SaveAsync(job.Fail(timedOut, timedOut.Message));
+            final = job.Fail(timedOut, timedOut.Message);
         }
         catch (YtDownloaderException ex)
         {
             logger.LogInformation("Job {JobId} failed: {Error}", job.Id, ex.Message);
-            await SaveAsync(job.Fail(ex, ex.Message));
+            final = job.Fail(ex, ex.Message);
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Job {JobId} failed unexpectedly", job.Id);
-            await SaveAsync(job.Fail(ex, "Something went wrong on the server. The error was logged; please try again."));
+            final = job.Fail(ex, "Something went wrong on the server. The error was logged; please try again.");
         }
-        finally
-        {
-            _live.TryRemove(job.Id, out _);
-        }
+        // No progress write may land after the final one.
+        await stopBeating.CancelAsync();
+        await beating;
+        return (final, lost);
     }
 
-    /// <summary>A job found unfinished at start: queued ones wait again; one the process died under is retried from the start.</summary>
-    private async Task RecoverAsync(JobSnapshot unfinished, CancellationToken cancellationToken)
+    /// <summary>Writes the running job's progress a few times a second, renewing its lease and hearing of cancels.</summary>
+    private async Task HeartbeatAsync(Job job, Action onLost, CancellationToken stop)
     {
-        if (unfinished.Phase != JobPhase.Queued)
+        using var timer = new PeriodicTimer(ProgressInterval, time);
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stop))
             {
-                await videos.AbortUnfinishedAsync(unfinished.Key, cancellationToken);
-            }
-            catch (YtDownloaderException ex)
-            {
-                logger.LogWarning("Could not abort the half-done upload of job {JobId}: {Error}", unfinished.Id, ex.Message);
-            }
-            if (unfinished.Attempts >= options.Value.MaxAttempts)
-            {
-                await store.SaveAsync(unfinished with
+                try
                 {
-                    Phase = JobPhase.Failed,
-                    FinishedAt = time.GetUtcNow(),
-                    Error = $"The server stopped {unfinished.Attempts} times while this job ran, so it was not tried again. Start it anew to retry.",
-                }, cancellationToken);
-                return;
+                    if (await store.UpdateAsync(job.Snapshot(), NodeId, Lease, stop) == JobLease.Lost)
+                    {
+                        onLost();
+                        return;
+                    }
+                }
+                catch (DbException ex)
+                {
+                    // The job goes on; the next write renews the lease if the database is back in time.
+                    logger.LogWarning("Could not write the progress of job {JobId}: {Error}", job.Id, ex.Message);
+                }
             }
-            logger.LogInformation("Job {JobId} was interrupted by a restart; it runs again from the start", unfinished.Id);
         }
-        var job = new Job(unfinished with { Phase = JobPhase.Queued, DownloadedBytes = 0, UploadedBytes = 0 }, time);
-        await store.SaveAsync(job.Snapshot(), cancellationToken);
-        Enqueue(job);
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
     }
 
-    private void Enqueue(Job job)
+    /// <summary>A job whose node died under it: its half-done upload is aborted; it runs again unless it has used its runs.</summary>
+    private async Task<bool> TakeOverAsync(JobSnapshot interrupted, CancellationToken cancellationToken)
     {
-        _live[job.Id] = job;
-        _queue.Writer.TryWrite(job);
+        try
+        {
+            await videos.AbortUnfinishedAsync(interrupted.Key, cancellationToken);
+        }
+        catch (YtDownloaderException ex)
+        {
+            logger.LogWarning("Could not abort the half-done upload of job {JobId}: {Error}", interrupted.Id, ex.Message);
+        }
+        if (interrupted.Attempts < options.Value.MaxAttempts)
+        {
+            logger.LogInformation("Job {JobId} was interrupted (its server stopped or lost its lease); it runs again from the start", interrupted.Id);
+            return true;
+        }
+        var failed = interrupted with
+        {
+            Phase = JobPhase.Failed,
+            FinishedAt = time.GetUtcNow(),
+            Error = $"The server stopped {interrupted.Attempts} times while this job ran, so it was not tried again. Start it anew to retry.",
+            FailureCategory = ErrorCategory.UpstreamFailed,
+        };
+        Settle(interrupted.Id, failed);
+        await store.UpdateAsync(failed, NodeId, Lease, CancellationToken.None);
+        return false;
     }
 
-    private Job? Running(string key) => _live.Values.FirstOrDefault(j => j.Key == key && !j.Snapshot().HasEnded);
+    /// <summary>Hands an ended job's outcome to callers on this node waiting for it, with the original exception.</summary>
+    private void Settle(string id, JobSnapshot final)
+    {
+        if (!final.HasEnded || !_waiters.TryRemove(id, out var waiter))
+            return;
+        if (final.Result is { } result)
+            waiter.TrySetResult(result);
+        else
+            waiter.TrySetException(_running.TryGetValue(id, out var job) && job.Completion.Exception?.InnerException is { } original ? original : final.Failure());
+    }
 
-    // A job's state must reach the database even when the request or the server is being cancelled.
-    private Task SaveAsync(JobSnapshot snapshot) => store.SaveAsync(snapshot, CancellationToken.None);
+    // A job's state must reach the store even when the request or the server is being cancelled.
+    private async Task<JobLease> UpdateAsync(Job job, JobSnapshot snapshot)
+    {
+        var lease = await store.UpdateAsync(snapshot, NodeId, Lease, CancellationToken.None);
+        if (lease == JobLease.CancelRequested)
+            job.RequestCancel();
+        return lease;
+    }
+
+    private JobSnapshot Current(JobSnapshot stored) => _running.TryGetValue(stored.Id, out var live) ? live.Snapshot() : stored;
+
+    private static async Task WhenChangedAsync(Task changed, CancellationToken cancellationToken)
+    {
+        await Task.WhenAny(changed, Task.Delay(PollInterval, cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
+    }
 }
