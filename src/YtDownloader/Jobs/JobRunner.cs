@@ -81,13 +81,24 @@ public sealed class JobRunner(
 
     /// <summary>The job as it is now: live if it runs on this node, else as the store has it.</summary>
     public async Task<JobSnapshot> GetAsync(string id, CancellationToken cancellationToken) =>
-        _running.TryGetValue(id, out var job) ? job.Snapshot() : await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id);
+        await WithFreshLinkAsync(
+            _running.TryGetValue(id, out var job) ? job.Snapshot() : await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id),
+            cancellationToken);
 
     public async Task<JobPage> ListAsync(int limit, string? before, CancellationToken cancellationToken)
     {
         var page = await store.ListAsync(limit, before, cancellationToken);
-        return page with { Jobs = page.Jobs.Select(Current).ToList() };
+        var jobs = new List<JobSnapshot>(page.Jobs.Count);
+        foreach (var job in page.Jobs)
+            jobs.Add(await WithFreshLinkAsync(Current(job), cancellationToken));
+        return page with { Jobs = jobs };
     }
+
+    /// <summary>A done job's download link made as it is read: one made when the job ended would expire with time.</summary>
+    private async Task<JobSnapshot> WithFreshLinkAsync(JobSnapshot job, CancellationToken cancellationToken) =>
+        job.Result is { } result
+            ? job with { Result = result with { DownloadUrl = await videos.DownloadUrlAsync(result.Key, cancellationToken) } }
+            : job;
 
     /// <summary>
     /// The job's states until it ends, in order: from this node's memory while it runs here (every change), else
@@ -103,7 +114,7 @@ public sealed class JobRunner(
                 while (true)
                 {
                     var next = job.NextChange;
-                    var snapshot = job.Snapshot();
+                    var snapshot = await WithFreshLinkAsync(job.Snapshot(), cancellationToken);
                     yield return snapshot;
                     if (snapshot.HasEnded)
                         yield break;
@@ -114,7 +125,7 @@ public sealed class JobRunner(
             var changed = signals.NextChange(id);
             var stored = await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id);
             if (stored != last)
-                yield return last = stored;
+                yield return await WithFreshLinkAsync(last = stored, cancellationToken);
             if (stored.HasEnded)
                 yield break;
             await WhenChangedAsync(changed, cancellationToken);
@@ -138,7 +149,7 @@ public sealed class JobRunner(
                     return await local.Task;
                 var stored = await store.FindAsync(job.Id, cancellationToken) ?? throw new JobNotFoundException(job.Id);
                 if (stored.HasEnded)
-                    return local.Task.IsCompleted ? await local.Task : stored.Result ?? throw stored.Failure();
+                    return local.Task.IsCompleted ? await local.Task : (await WithFreshLinkAsync(stored, cancellationToken)).Result ?? throw stored.Failure();
                 await Task.WhenAny(local.Task, WhenChangedAsync(changed, cancellationToken));
                 cancellationToken.ThrowIfCancellationRequested();
             }
@@ -215,6 +226,9 @@ public sealed class JobRunner(
 
     private async Task RunAsync(JobSnapshot claimed, CancellationToken stoppingToken)
     {
+        // This node's own running job, whose renewals fell behind (a stalled machine): the claim renewed its lease.
+        if (_running.ContainsKey(claimed.Id))
+            return;
         if (claimed.Phase != JobPhase.Queued && !await TakeOverAsync(claimed, stoppingToken))
             return;
         var job = new Job(claimed with { Phase = JobPhase.Queued, DownloadedBytes = 0, UploadedBytes = 0 }, time);

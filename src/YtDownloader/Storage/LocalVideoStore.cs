@@ -61,6 +61,9 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options) : IVideo
             ? Stored(key, new FileInfo(PathOf(key)!).Length, description.ContentType)
             : null;
 
+    // The service serves its own files: the link never expires.
+    public Task<Uri> DownloadUrlAsync(string key, CancellationToken cancellationToken) => Task.FromResult(Link(key));
+
     public Task AbortUnfinishedAsync(string key, CancellationToken cancellationToken)
     {
         if (PathOf(key) is { } path && Directory.Exists(Path.GetDirectoryName(path)))
@@ -73,9 +76,11 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options) : IVideo
 
     private static StoredObject Stored(string key, long size, string contentType)
     {
-        var url = new Uri($"{FilesRoute}/{string.Join('/', key.Split('/').Select(Uri.EscapeDataString))}", UriKind.Relative);
+        var url = Link(key);
         return new StoredObject(key, Bucket, size, contentType, url, url);
     }
+
+    private static Uri Link(string key) => new($"{FilesRoute}/{string.Join('/', key.Split('/').Select(Uri.EscapeDataString))}", UriKind.Relative);
 
     // ENOSPC and EDQUOT on Unix (.NET reports the errno), ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL on Windows.
     private static bool IsDiskFull(Exception ex) =>

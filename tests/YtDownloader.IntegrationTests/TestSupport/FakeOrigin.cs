@@ -67,7 +67,7 @@ public sealed class FakeOrigin : IAsyncLifetime
         _app = builder.Build();
         _app.Use(async (context, next) =>
         {
-            Requests.Enqueue($"{context.Request.Method} {context.Request.Path}");
+            Requests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
             await next(context);
         });
         _app.MapPost("/youtubei/v1/player", PlayerAsync);
@@ -85,7 +85,7 @@ public sealed class FakeOrigin : IAsyncLifetime
 
     public Uri BaseUrl { get; private set; } = null!;
 
-    /// <summary>Every request seen, as "METHOD /path".</summary>
+    /// <summary>Every request seen, as "METHOD /path?query".</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
     public ConcurrentDictionary<string, YoutubeBehaviour> Youtube { get; } = new();
