@@ -1,5 +1,6 @@
 using YtDownloader.Api;
 using YtDownloader.Jobs;
+using YtDownloader.Operations;
 using YtDownloader.Pipeline;
 using YtDownloader.Security;
 using YtDownloader.Sources;
@@ -17,6 +18,7 @@ public static class Extensions
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             builder.WebHost.UseUrls(DefaultUrls);
 
+        builder.Logging.LeaveStartFailuresToBeExplained();
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -26,7 +28,8 @@ public static class Extensions
             c.ProblemDetails.Extensions["error"] = c.ProblemDetails.Detail ?? c.ProblemDetails.Title;
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.AddHealthChecks();
+        services.AddReadinessChecks();
+        services.AddOpenApiDocumentation();
         services.AddSecurity();
 
         services.AddSources();

@@ -1,24 +1,30 @@
 using YtDownloader;
 using YtDownloader.Api;
+using YtDownloader.Operations;
 using YtDownloader.Security;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddYtDownloader();
+return StartupFailure.RunOrExplain(() =>
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddYtDownloader();
 
-var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseSecurity();
-app.UsePage();
+    var app = builder.Build();
+    app.ValidateConfiguration();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseSecurity();
+    app.UsePage();
 
-app.MapVideoApi();
-app.MapUploadApi();
-app.MapJobsApi();
-app.MapFilesApi();
-app.MapAuthApi();
-app.MapHealthChecks("/healthz");
+    app.MapVideoApi();
+    app.MapUploadApi();
+    app.MapJobsApi();
+    app.MapFilesApi();
+    app.MapAuthApi();
+    app.MapOpenApiDocumentation();
+    app.MapReadinessChecks();
 
-app.Run();
+    app.Run();
+});
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -12,6 +12,7 @@ namespace YtDownloader.Security;
 internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AuthOptions> options)
 {
     public const string ApiPrefix = "/api";
+    public const string OpenApiPrefix = "/openapi";
     public const string KeyHeader = "X-Api-Key";
     public const string ClientClaim = "ytd-client";
 
@@ -20,7 +21,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AuthOption
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (_keyHashes.Length == 0 || !context.Request.Path.StartsWithSegments(ApiPrefix))
+        if (_keyHashes.Length == 0 || !IsGuarded(context.Request.Path))
         {
             await next(context);
             return;
@@ -41,6 +42,9 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AuthOption
         context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClientClaim, $"key-{index}")], "ApiKey"));
         await next(context);
     }
+
+    /// <summary>The API and its description: <c>/api/*</c> (the reference page included) and <c>/openapi/*</c>.</summary>
+    internal static bool IsGuarded(PathString path) => path.StartsWithSegments(ApiPrefix) || path.StartsWithSegments(OpenApiPrefix);
 
     private static string? PresentedKey(HttpRequest request)
     {

@@ -72,7 +72,9 @@ public static class SecurityExtensions
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            // An endpoint that needs its own policy (the API reference) has set it by now: callbacks run last-registered first.
+            if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";

@@ -24,6 +24,9 @@ public interface IVideoStore
     /// </summary>
     Task<Uri> DownloadUrlAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>Throws a <see cref="StorageException"/> when the store cannot take objects now (a bucket that is gone, a folder not writable).</summary>
+    Task CheckAsync(CancellationToken cancellationToken);
+
     /// <summary>Removes what a save of this key left unfinished when its process died (open multipart uploads, temporary files).</summary>
     Task AbortUnfinishedAsync(string key, CancellationToken cancellationToken);
 }

@@ -64,6 +64,21 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options) : IVideo
     // The service serves its own files: the link never expires.
     public Task<Uri> DownloadUrlAsync(string key, CancellationToken cancellationToken) => Task.FromResult(Link(key));
 
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        var probe = Path.Combine(Root, $".ready-{Guid.NewGuid():N}.partial");
+        try
+        {
+            Directory.CreateDirectory(Root);
+            await File.WriteAllBytesAsync(probe, [], cancellationToken);
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException($"The local folder {Root} cannot be written: {ex.Message}", ex);
+        }
+    }
+
     public Task AbortUnfinishedAsync(string key, CancellationToken cancellationToken)
     {
         if (PathOf(key) is { } path && Directory.Exists(Path.GetDirectoryName(path)))

@@ -81,6 +81,18 @@ internal sealed class S3VideoStore(
 
     public Task<Uri> DownloadUrlAsync(string key, CancellationToken cancellationToken) => PresignAsync(key);
 
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await s3.HeadBucketAsync(new HeadBucketRequest { BucketName = Bucket }, cancellationToken);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw Describe(ex, "reach the bucket");
+        }
+    }
+
     public async Task AbortUnfinishedAsync(string key, CancellationToken cancellationToken)
     {
         try
