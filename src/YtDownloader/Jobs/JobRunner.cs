@@ -115,19 +115,25 @@ public sealed class JobRunner(
                 {
                     var next = job.NextChange;
                     var snapshot = await WithFreshLinkAsync(job.Snapshot(), cancellationToken);
-                    yield return snapshot;
+                    yield return last = snapshot;
                     if (snapshot.HasEnded)
                         yield break;
-                    await next.WaitAsync(cancellationToken);
+                    await WhenChangedAsync(next, cancellationToken);
+                    // Handed back (the server stopping) or lost to another node: from here on the store tells.
+                    if (!_running.ContainsKey(id))
+                        break;
                     await Task.Delay(EventInterval, cancellationToken);
                 }
             }
             var changed = signals.NextChange(id);
             var stored = await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id);
             if (stored != last)
-                yield return await WithFreshLinkAsync(last = stored, cancellationToken);
+                yield return last = await WithFreshLinkAsync(stored, cancellationToken);
             if (stored.HasEnded)
+            {
+                signals.Forget(id, changed);
                 yield break;
+            }
             await WhenChangedAsync(changed, cancellationToken);
             await Task.Delay(EventInterval, cancellationToken);
         }
@@ -149,7 +155,10 @@ public sealed class JobRunner(
                     return await local.Task;
                 var stored = await store.FindAsync(job.Id, cancellationToken) ?? throw new JobNotFoundException(job.Id);
                 if (stored.HasEnded)
+                {
+                    signals.Forget(job.Id, changed);
                     return local.Task.IsCompleted ? await local.Task : (await WithFreshLinkAsync(stored, cancellationToken)).Result ?? throw stored.Failure();
+                }
                 await Task.WhenAny(local.Task, WhenChangedAsync(changed, cancellationToken));
                 cancellationToken.ThrowIfCancellationRequested();
             }

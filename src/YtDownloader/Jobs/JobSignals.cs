@@ -27,6 +27,13 @@ public sealed class JobSignals
             changed.TrySetResult();
     }
 
+    /// <summary>Drops a wait on a job that will not change again (it has ended), unless someone else took it since.</summary>
+    public void Forget(string id, Task change)
+    {
+        if (_changes.TryGetValue(id, out var waiting) && waiting.Task == change)
+            _changes.TryRemove(new KeyValuePair<string, TaskCompletionSource>(id, waiting));
+    }
+
     public void Claimable() => Interlocked.Exchange(ref _claimable, NewSignal()).TrySetResult();
 
     public void RequestCancel(string id) => CancelRequested?.Invoke(id);

@@ -50,7 +50,7 @@ public sealed class SqliteJobStore(string path, JobSignals signals) : SqlJobStor
             await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL", cancellationToken);
         await base.InitializeAsync(cancellationToken);
         await using var open = await OpenAsync(cancellationToken);
-        await ExecuteAsync(open, null, "UPDATE jobs SET lease_until = 0 WHERE node IS NOT NULL", cancellationToken);
+        await ExecuteAsync(open, null, $"UPDATE jobs SET lease_until = 0 WHERE node IS NOT NULL AND phase NOT IN ({Ended})", cancellationToken);
     }
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
