@@ -4,7 +4,7 @@
 #   bench/run.sh [--size 1g|300m|quick] [--only 1,4,5,6]
 #
 #   --size   1g (default): 1 GB job, 100 MB job, 300 MB concurrent jobs; quick: a smoke run of about 3 minutes
-#   --only   figures to measure (1 gives 1 to 3: they come from the same jobs; 7 is the browser's); all by default
+#   --only   figures to measure (1 gives 1 to 3: they come from the same jobs; 7 is the browser's; 8 event streams under load); all by default
 #
 # Sets up what it needs: ffmpeg, Ceph radosgw and wrk (apt, when missing); its own radosgw on
 # 127.0.0.1:${BENCH_S3_PORT:-7490} (reused if already running, stopped afterwards if started here);

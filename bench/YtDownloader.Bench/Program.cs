@@ -129,6 +129,22 @@ try
         report.Metadata(cacheOn, connections, figures);
     }
 
+    // 8. Memory under a crowd: event streams and job requests at once, on the unenlarged test media (the jobs are
+    // small, so what is measured is what the streams and requests cost, not the media in flight).
+    if (settings.Wants(8))
+    {
+        var crowd = new TestMedia();
+        media.Add(crowd);
+        await crowd.InitializeAsync();
+        var crowdOrigin = new FakeOrigin(crowd);
+        origins.Add(crowdOrigin);
+        await crowdOrigin.InitializeAsync();
+        await using var server = await workloads.StartServerAsync(crowdOrigin, ("Jobs__MaxQueued", "40"), ("Jobs__MaxConcurrent", "3"));
+        var load = await workloads.EventStreamsAsync(server, crowdOrigin, jobs: 40, streamsPerJob: 5);
+        Progress($"event streams: {load}");
+        report.MemoryUnderLoad(load);
+    }
+
     if (settings.Wants(6))
         report.Micro(MicroFigure.Read(settings.MicroResults));
     var table = report.ToMarkdown();

@@ -75,6 +75,13 @@ internal sealed class Report(BenchSettings settings)
             : ($"5 metadata, cache off (reference), {connections} connections", measured, "same load, every request asks the origin", "", ""));
     }
 
+    public void MemoryUnderLoad(StreamLoadFigures load) =>
+        _rows.Add(($"8 {load.Streams} event streams + {load.Jobs} job requests at once",
+            $"peak RSS {Megabytes(load.PeakRss)}",
+            $"{Megabytes(load.IdleRss)} idle before; {load.Events} events, all {load.Jobs} jobs done in {Seconds(load.Elapsed)}",
+            "≤ 150 MB (issue 13's bound)",
+            Verdict(load.PeakRss <= 150_000_000, Megabytes(load.PeakRss))));
+
     public void Micro(IReadOnlyList<MicroFigure> figures)
     {
         if (figures.Count == 0)

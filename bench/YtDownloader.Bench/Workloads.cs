@@ -16,6 +16,9 @@ internal sealed record JobFigures(
     public double MegabytesPerSecond => BytesIn / 1e6 / Elapsed.TotalSeconds;
 }
 
+/// <summary>Job requests at once with event streams following them (issue 14's probe): what the server's memory came to.</summary>
+internal sealed record StreamLoadFigures(int Jobs, int Streams, int Events, TimeSpan Elapsed, long PeakRss, long IdleRss);
+
 /// <summary>The original design, stage by stage: download both streams to files, mux to a file, upload the file.</summary>
 internal sealed record OriginalDesignFigures(TimeSpan Download, TimeSpan Mux, TimeSpan Upload)
 {
@@ -77,6 +80,51 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, Func<
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"The job for {id} failed with {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.GetProperty("size").GetInt64();
+    }
+
+    /// <summary>
+    /// <paramref name="jobs"/> POST /api/jobs at once, each followed from its answer by <paramref name="streamsPerJob"/>
+    /// event streams until it ends, with the server's resident memory sampled throughout.
+    /// </summary>
+    public async Task<StreamLoadFigures> EventStreamsAsync(ServerProcess server, FakeOrigin origin, int jobs, int streamsPerJob)
+    {
+        using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
+        var idle = server.SampleMemory();
+        await Task.Delay(500);
+        await idle.DisposeAsync();
+        var videos = Enumerable.Range(0, jobs).Select(_ => NewVideo(origin)).ToList();
+        await using var memory = server.SampleMemory();
+        var clock = Stopwatch.StartNew();
+        var events = await Task.WhenAll(videos.Select(async video =>
+        {
+            using var response = await http.PostAsJsonAsync("api/jobs", new { url = video, quality = "720p" });
+            var body = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"The job for {video} was refused with {(int)response.StatusCode}: {body}");
+            var id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+            return (await Task.WhenAll(Enumerable.Range(0, streamsPerJob).Select(_ => FollowAsync(http, id)))).Sum();
+        }));
+        clock.Stop();
+        await memory.DisposeAsync();
+        await cleanUpBucket();
+        return new StreamLoadFigures(jobs, jobs * streamsPerJob, events.Sum(), clock.Elapsed, memory.PeakBytes, idle.PeakBytes);
+    }
+
+    /// <summary>Reads a job's event stream to its end; the job must end done.</summary>
+    private static async Task<int> FollowAsync(HttpClient http, string id)
+    {
+        using var response = await http.GetAsync($"api/jobs/{id}/events", HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var (events, last) = (0, "");
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data:", StringComparison.Ordinal))
+                (events, last) = (events + 1, line);
+        }
+        if (!last.Contains("\"phase\":\"done\"", StringComparison.Ordinal))
+            throw new InvalidOperationException($"Job {id} did not end done: {last}");
+        return events;
     }
 
     /// <summary>A video ID the fake origin plays, new each time so that no cache answers for it.</summary>

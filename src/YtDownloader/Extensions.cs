@@ -30,6 +30,7 @@ public static class Extensions
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddReadinessChecks();
         services.AddOpenApiDocumentation();
+        services.AddMetricsExport();
         services.AddSecurity();
 
         services.AddSources();

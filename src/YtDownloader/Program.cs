@@ -22,6 +22,7 @@ return StartupFailure.RunOrExplain(() =>
     app.MapAuthApi();
     app.MapOpenApiDocumentation();
     app.MapReadinessChecks();
+    app.MapMetricsExport();
 
     app.Run();
 });

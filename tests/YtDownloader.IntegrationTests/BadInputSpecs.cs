@@ -141,7 +141,6 @@ public sealed class HostileInputSpecs(ServiceFixture fixture) : IClassFixture<Se
     [InlineData("99999999999")]
     [InlineData("720q")]
     [InlineData("1280x720x")]
-    [InlineData("720p\u0000")]
     [InlineData("../../720p")]
     public async Task An_unknown_quality_gives_400(string quality)
     {
@@ -158,7 +157,6 @@ public sealed class HostileInputSpecs(ServiceFixture fixture) : IClassFixture<Se
     {
         "a/b\\c/../../etc/passwd",
         "..",
-        "con\u0000trol\r\n\t\u001b[31mchars\u007f",
         "\u202Egnp.exe\u202C right-to-left \u200F\u061C",
         "emoji \U0001F3AC\U0001F525\U0001F468\u200D\U0001F469\u200D\U0001F467 split",
         string.Concat(Enumerable.Repeat("Long title / with \\ separators .. and \U0001F3AC ", 25))[..1000],
@@ -166,7 +164,7 @@ public sealed class HostileInputSpecs(ServiceFixture fixture) : IClassFixture<Se
 
     [Theory]
     [MemberData(nameof(HostileTitles))]
-    public async Task A_hostile_title_keeps_the_object_key_safe_and_travels_intact_in_the_metadata(string title)
+    public async Task A_hostile_title_keeps_the_object_key_safe_and_travels_intact_in_the_metadata_as_far_as_S3_allows(string title)
     {
         const string id = "hostiletitl";
         fixture.Origin.Youtube[id] = YoutubeBehaviour.Playable;
@@ -178,6 +176,12 @@ public sealed class HostileInputSpecs(ServiceFixture fixture) : IClassFixture<Se
         var key = body.Text("key");
         key.ShouldMatch(@"^youtube/hostiletitl/[\p{L}\p{N}-]{1,80}_640x360\.mp4$");
         var metadata = await fixture.S3.Client.GetObjectMetadataAsync(fixture.S3.Bucket, key);
-        Uri.UnescapeDataString(metadata.Metadata["x-amz-meta-title"]).ShouldBe(title.Trim());
+        var stored = metadata.Metadata["x-amz-meta-title"];
+        // Cut at 1 KiB of percent-encoded text (AWS allows 2 KB of metadata in all); control characters are refused (RequestTextSpecs).
+        stored.Length.ShouldBeLessThanOrEqualTo(1024);
+        if (Uri.EscapeDataString(title.Trim()).Length <= 1024)
+            Uri.UnescapeDataString(stored).ShouldBe(title.Trim());
+        else
+            title.Trim().ShouldStartWith(Uri.UnescapeDataString(stored));
     }
 }

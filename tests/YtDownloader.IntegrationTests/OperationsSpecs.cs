@@ -90,6 +90,34 @@ public sealed class OperationsSpecs(SecuritySpecs.KeyedFixture fixture) : IClass
         }
     }
 
+    [Fact]
+    public async Task Metrics_answer_without_a_key_in_Prometheus_text_and_their_job_counters_move_after_a_job()
+    {
+        const string id = "metrics0001";
+        fixture.Origin.Youtube[id] = YoutubeBehaviour.Playable;
+        using var anonymous = fixture.CreateClient();
+        using var keyed = KeyedClient();
+        var before = JobsDone(await anonymous.GetStringAsync("/metrics"));
+
+        var (status, body, _) = await keyed.UploadAsync(new { url = id, quality = "360p" });
+        status.ShouldBe(HttpStatusCode.OK, body.ToString());
+
+        using var response = await anonymous.GetAsync("/metrics");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
+        var text = await response.Content.ReadAsStringAsync();
+        JobsDone(text).ShouldBeGreaterThan(before);
+        text.ShouldContain("ytdownloader_bytes_stored");
+        text.ShouldContain("http_server_request_duration_seconds");
+        text.ShouldContain("dotnet_gc_collections");
+    }
+
+    /// <summary>The count of jobs done in a Prometheus text exposition (0 before the first).</summary>
+    private static double JobsDone(string exposition) =>
+        exposition.Split('\n').Where(l => l.StartsWith("ytdownloader_jobs_ended_total{", StringComparison.Ordinal) && l.Contains("outcome=\"done\"", StringComparison.Ordinal))
+            .Select(l => double.Parse(l.Split(' ')[^1].Trim(), System.Globalization.CultureInfo.InvariantCulture) is var v ? v : 0)
+            .Sum();
+
     [Theory]
     [InlineData("Jobs__MaxConcurrent", "0", "Jobs:MaxConcurrent must be between 1 and 64.")]
     [InlineData("Storage__S3__PartSize", "1024", "Storage:S3:PartSize must be at least 5 MiB")]

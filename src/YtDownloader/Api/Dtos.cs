@@ -61,8 +61,9 @@ public sealed record UploadResponse(
         Merged: result.Merged,
         Note: result.Note);
 
-    // The local store's links are relative to this service.
-    private static string Absolute(Uri baseUrl, Uri url) => url.IsAbsoluteUri ? url.ToString() : new Uri(baseUrl, url.ToString().TrimStart('/')).ToString();
+    // The local store's links are relative to where this service serves its files.
+    private static string Absolute(Uri baseUrl, Uri url) =>
+        url.IsAbsoluteUri ? url.ToString() : new Uri(new Uri(baseUrl, FilesApi.Route.TrimStart('/') + "/"), url).ToString();
 }
 
 /// <summary>A job as the API shows it; <c>result</c> is the upload endpoint's answer once it is done.</summary>

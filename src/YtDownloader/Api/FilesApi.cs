@@ -1,23 +1,50 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using YtDownloader.Storage;
 
 namespace YtDownloader.Api;
 
-/// <summary>Serves the local store's objects back, since without a bucket there is no other place to fetch them.</summary>
+/// <summary>
+/// Serves the local store's objects back, since without a bucket there is no other place to fetch them, through
+/// the signed, expiring links the store hands out: no API key needed, and nothing for whoever has no link.
+/// </summary>
 public static class FilesApi
 {
+    /// <summary>Where the files are served; the store's links are relative to it.</summary>
+    public const string Route = "/files";
+
     public static IEndpointRouteBuilder MapFilesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet($"{LocalVideoStore.FilesRoute}/{{**key}}", GetFileAsync).WithName("GetStoredFile");
+        // With a bucket, S3 serves the objects: nothing here.
+        if (app.ServiceProvider.GetRequiredService<IOptions<StorageOptions>>().Value.UsesS3)
+            return app;
+        app.MapMethods($"{Route}/{{**key}}", [HttpMethods.Get, HttpMethods.Head], GetFileAsync).WithName("GetStoredFile")
+            .WithSummary("A stored video, by the signed link a finished job answered with (GET or HEAD, ranges allowed).");
         return app;
     }
 
-    internal static async Task<Results<PhysicalFileHttpResult, NotFound>> GetFileAsync(
-        string key, IVideoStore store, CancellationToken cancellationToken)
+    internal static async Task<Results<PhysicalFileHttpResult, NotFound, ProblemHttpResult>> GetFileAsync(
+        string? key,
+        [FromQuery(Name = SignedLinks.ExpiresParameter)] string? expires,
+        [FromQuery(Name = SignedLinks.SignatureParameter)] string? signature,
+        IServedFiles files, CancellationToken cancellationToken)
     {
-        if (store is not LocalVideoStore local || local.PathOf(key) is not { } path
-            || await local.DescribeAsync(key, cancellationToken) is not { } description)
+        if (string.IsNullOrEmpty(key))
             return TypedResults.NotFound();
-        return TypedResults.PhysicalFile(path, description.ContentType, description.FileName, enableRangeProcessing: true);
+        // The signature is checked before the disk is: without one, a 200 or a 404 would tell which videos exist.
+        switch (files.Check(key, expires, signature))
+        {
+            case LinkCheck.Expired:
+                return Refused("This link has expired: a fresh one comes with the job (GET /api/jobs/{id}) or by asking for the video again.");
+            case LinkCheck.Invalid:
+                return Refused("This link is not valid: use the link a finished job answered with, whole (with its expires and signature).");
+        }
+        return await files.FindFileAsync(key, cancellationToken) is { } file
+            ? TypedResults.PhysicalFile(file.PhysicalPath, file.Description.ContentType, file.Description.FileName, enableRangeProcessing: true)
+            : TypedResults.NotFound();
     }
+
+    private static ProblemHttpResult Refused(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Link not valid");
 }

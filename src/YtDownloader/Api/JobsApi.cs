@@ -33,11 +33,11 @@ public static class JobsApi
     }
 
     public static async Task<Ok<JobPageResponse>> ListAsync(
-        int? limit, string? before, JobRunner runner, HttpContext context, CancellationToken cancellationToken)
+        string? limit, string? before, JobRunner runner, HttpContext context, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > 100)
-            throw new InvalidRequestException("limit must be between 1 and 100.");
-        var page = await runner.ListAsync(limit ?? 20, before, cancellationToken);
+        var size = QueryValues.Integer(nameof(limit), limit, 1, 100) ?? 20;
+        QueryValues.Cursor(nameof(before), before);
+        var page = await runner.ListAsync(size, before, cancellationToken);
         var baseUrl = BaseUrl(context);
         return TypedResults.Ok(new JobPageResponse(page.Jobs.Select(j => JobResponse.From(j, baseUrl)).ToList(), page.Next));
     }
@@ -63,5 +63,5 @@ public static class JobsApi
             yield return new SseItem<JobResponse>(JobResponse.From(snapshot, baseUrl), "job");
     }
 
-    internal static Uri BaseUrl(HttpContext context) => new($"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/");
+    internal static Uri BaseUrl(HttpContext context) => PublicBaseUrl.Of(context);
 }

@@ -30,6 +30,12 @@ public static class UploadApi
         var id = VideoApi.ParseVideoUrl(body?.Url);
         if (string.IsNullOrWhiteSpace(body!.Quality))
             throw new InvalidRequestException("The quality field is required, e.g. \"1280x720\" or \"720p\": GET /api/video lists them.");
+        // Every field is logged or stored: a raw newline would forge log lines and travel into the job's record.
+        foreach (var (name, value) in (ReadOnlySpan<(string, string?)>)[("quality", body.Quality), ("title", body.Title)])
+        {
+            if (RequestText.HasControlCharacters(value))
+                throw new InvalidRequestException($"The {name} field contains a control character (a newline, a tab, NUL…): remove it.");
+        }
         return new JobRequest(body.Url!.Trim(), id, body.Quality.Trim(), body.Title);
     }
 }

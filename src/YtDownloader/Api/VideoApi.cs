@@ -21,12 +21,13 @@ public static class VideoApi
         return app;
     }
 
-    public static async Task<Ok<VideoResponse>> GetVideoAsync(string? url, bool? all, SourceChain sources, CancellationToken cancellationToken)
+    public static async Task<Ok<VideoResponse>> GetVideoAsync(string? url, string? all, SourceChain sources, CancellationToken cancellationToken)
     {
         var id = ParseVideoUrl(url);
+        var everyFormat = QueryValues.Flag(nameof(all), all);
         var video = await sources.GetVideoAsync(id, cancellationToken);
         var audio = FormatSelector.BestAudio(video, preferAac: true);
-        var formats = FormatSelector.ListQualities(video, all == true)
+        var formats = FormatSelector.ListQualities(video, everyFormat)
             .Select(f => new FormatResponse(
                 f.Resolution!, f.Url.ToString(), f.Itag, f.Container, f.Fps, f.VideoCodec, f.AudioCodec,
                 f.HasAudio ? f.ContentLength : f.ContentLength + audio?.ContentLength,
@@ -54,6 +55,8 @@ public static class VideoApi
     {
         if (string.IsNullOrWhiteSpace(url))
             throw new InvalidRequestException("The url parameter is required: pass a YouTube link, e.g. url=https://youtu.be/dQw4w9WgXcQ.");
+        if (RequestText.HasControlCharacters(url))
+            throw new InvalidRequestException("The url contains a control character (a newline, a tab, NUL…): send the link alone.");
         var parsed = VideoId.Inspect(url);
         return parsed.Id ?? throw new InvalidRequestException($"Not a YouTube video link: {parsed.Error}");
     }

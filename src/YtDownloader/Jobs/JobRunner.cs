@@ -67,6 +67,7 @@ public sealed class JobRunner(
             if (options.Value.ReuseExisting && await videos.FindAsync(key, cancellationToken) is { } existing)
             {
                 var reused = new Job(snapshot with { Reused = true }, time).Complete(JobResult.From(video, plan, existing));
+                ServiceMetrics.JobEnded("reused", null, 0, 0);
                 await store.AddAsync(reused, cancellationToken);
                 return reused;
             }
@@ -201,6 +202,8 @@ public sealed class JobRunner(
     {
         await store.InitializeAsync(cancellationToken);
         signals.CancelRequested += id => _running.GetValueOrDefault(id)?.RequestCancel();
+        // Read once per scrape; the waiting jobs of every node, as the store counts them (an indexed count).
+        ServiceMetrics.ObserveQueue(() => store.CountQueuedAsync(CancellationToken.None).GetAwaiter().GetResult());
         _ready.TrySetResult();
         await base.StartAsync(cancellationToken);
     }
@@ -363,7 +366,7 @@ public sealed class JobRunner(
             FailureCategory = ErrorCategory.UpstreamFailed,
         };
         Settle(interrupted.Id, failed);
-        await store.UpdateAsync(failed, NodeId, Lease, CancellationToken.None);
+        await UpdateAsync(null, failed);
         return false;
     }
 
@@ -379,11 +382,14 @@ public sealed class JobRunner(
     }
 
     // A job's state must reach the store even when the request or the server is being cancelled.
-    private async Task<JobLease> UpdateAsync(Job job, JobSnapshot snapshot)
+    private async Task<JobLease> UpdateAsync(Job? job, JobSnapshot snapshot)
     {
         var lease = await store.UpdateAsync(snapshot, NodeId, Lease, CancellationToken.None);
         if (lease == JobLease.CancelRequested)
-            job.RequestCancel();
+            job?.RequestCancel();
+        if (snapshot.HasEnded && lease != JobLease.Lost)
+            ServiceMetrics.JobEnded(
+                snapshot.Phase.ToString().ToLowerInvariant(), snapshot.FinishedAt - snapshot.StartedAt, snapshot.DownloadedBytes, snapshot.UploadedBytes);
         return lease;
     }
 

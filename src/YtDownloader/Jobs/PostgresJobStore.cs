@@ -42,6 +42,7 @@ public sealed class PostgresJobStore : SqlJobStore, IAsyncDisposable
             snapshot         TEXT NOT NULL
         );
         CREATE UNIQUE INDEX jobs_active_object_key ON jobs (object_key) WHERE phase NOT IN ({Ended});
+        CREATE INDEX jobs_phase ON jobs (phase);
         """,
     ];
 

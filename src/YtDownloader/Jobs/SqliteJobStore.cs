@@ -34,6 +34,7 @@ public sealed class SqliteJobStore(string path, JobSignals signals) : SqlJobStor
         ALTER TABLE jobs ADD COLUMN lease_until INTEGER;
         ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT FALSE;
         CREATE UNIQUE INDEX jobs_active_object_key ON jobs (object_key) WHERE phase NOT IN ({Ended});
+        CREATE INDEX jobs_phase ON jobs (phase);
         """,
     ];
 

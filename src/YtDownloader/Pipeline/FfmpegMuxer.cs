@@ -51,7 +51,10 @@ public sealed class FfmpegMuxer(MuxFeedServer feeds, IOptions<FfmpegOptions> opt
         if (feed.Failure is { } failure)
             throw failure;
         if (result.ExitCode != 0)
+        {
+            ServiceMetrics.FfmpegFailed();
             throw new MuxException($"ffmpeg could not merge the video and audio streams (exit code {result.ExitCode}): {stderr.ToString().Trim()}");
+        }
     }
 
     /// <summary>A merge is background work: on a busy machine the service's own requests go first.</summary>

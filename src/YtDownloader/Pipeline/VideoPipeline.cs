@@ -53,8 +53,7 @@ public sealed class VideoPipeline(
             ObjectKeys.ReadableFileName(title, plan.Quality),
             new Dictionary<string, string>
             {
-                // S3 metadata must be ASCII: the title travels percent-encoded.
-                ["title"] = Uri.EscapeDataString(title),
+                ["title"] = ObjectKeys.MetadataTitle(title),
                 ["video-id"] = video.Id.Value,
                 ["quality"] = plan.Quality,
                 ["source"] = Uri.EscapeDataString(video.SourceName),

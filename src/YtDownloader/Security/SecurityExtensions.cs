@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
@@ -27,6 +28,13 @@ public static class SecurityExtensions
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, ListenAddressValidator>();
+        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section)
+            .Validate(o => o.PublicBaseUrl is null || (o.PublicBaseUrl.IsAbsoluteUri && o.PublicBaseUrl.Scheme is "http" or "https"),
+                "Server:PublicBaseUrl must be an http(s) URL, e.g. https://videos.example.")
+            .ValidateOnStart();
+        // HostGuard reads AllowedHosts itself (loopback only without a key): the framework's own filter, which would
+        // answer a bare 400 first and accept any host when the setting is *, stands aside.
+        services.PostConfigure<HostFilteringOptions>(o => o.AllowedHosts = ["*"]);
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section)
             .Validate(o => o.MaxDurationMinutes > 0 && o.MaxBytes > 0, "Limits:MaxDurationMinutes and Limits:MaxBytes must be positive.")
             .Validate(o => o.MaxRequestBodyBytes >= 1024, "Limits:MaxRequestBodyBytes must be at least 1024.")
@@ -56,13 +64,16 @@ public static class SecurityExtensions
         services.AddSingleton<IHttpMessageHandlerBuilderFilter, OutboundPolicyFilter>();
     }
 
-    /// <summary>Headers, CORS, API keys, body limits and rate limits, in that order, before any endpoint.</summary>
+    /// <summary>Headers, the host check, request text, CORS, API keys, body limits and rate limits, in that order, before any endpoint.</summary>
     public static void UseSecurity(this WebApplication app)
     {
         app.Use(AddSecurityHeaders);
+        app.UseMiddleware<HostGuard>();
+        app.Use(RequestText.RefuseControlCharactersAsync);
         app.UseCors();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.Use(LimitRequestBodyAsync);
+        app.Use(RequestText.RequireUtf8BodiesAsync);
         app.UseRateLimiter();
     }
 

@@ -31,10 +31,13 @@ public sealed class SourceChain(IEnumerable<IVideoSource> sources, VideoInfoCach
         {
             try
             {
-                return await source.GetVideoAsync(id, refused, cancellationToken);
+                var video = await source.GetVideoAsync(id, refused, cancellationToken);
+                ServiceMetrics.SourceAttempt(source.Name, video.Client, succeeded: true);
+                return video;
             }
             catch (YtDownloaderException ex)
             {
+                ServiceMetrics.SourceAttempt(source.Name, null, succeeded: false);
                 logger.LogWarning("{Source} failed for {VideoId}: {Error}", source.Name, id, ex.Message);
                 failures.Add((source.Name, ex));
             }

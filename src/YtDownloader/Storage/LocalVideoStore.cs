@@ -4,13 +4,13 @@ using Microsoft.Extensions.Options;
 namespace YtDownloader.Storage;
 
 /// <summary>
-/// The embedded default when no bucket is configured: a folder on this machine, served back by the app.
-/// An object is written under a temporary name and renamed only once complete, so readers never see half a file.
+/// The embedded default when no bucket is configured: a folder on this machine, served back by the app through
+/// signed links (<see cref="SignedLinks"/>). An object is written under a temporary name and renamed only once
+/// complete, so readers never see half a file.
 /// </summary>
-internal sealed class LocalVideoStore(IOptions<StorageOptions> options) : IVideoStore
+internal sealed class LocalVideoStore(IOptions<StorageOptions> options, SignedLinks links) : IVideoStore, IServedFiles
 {
     public const string Bucket = "local";
-    public const string FilesRoute = "/files";
     private const string MetadataSuffix = ".meta.json";
 
     public string Root { get; } = Path.GetFullPath(options.Value.Local.Path);
@@ -61,7 +61,7 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options) : IVideo
             ? Stored(key, new FileInfo(PathOf(key)!).Length, description.ContentType)
             : null;
 
-    // The service serves its own files: the link never expires.
+    // A signed link that expires: made anew each time a job is read.
     public Task<Uri> DownloadUrlAsync(string key, CancellationToken cancellationToken) => Task.FromResult(Link(key));
 
     public async Task CheckAsync(CancellationToken cancellationToken)
@@ -89,28 +89,35 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options) : IVideo
         return Task.CompletedTask;
     }
 
-    private static StoredObject Stored(string key, long size, string contentType)
+    public LinkCheck Check(string key, string? expires, string? signature) => links.Check(key, expires, signature);
+
+    public async Task<ServedFile?> FindFileAsync(string key, CancellationToken cancellationToken) =>
+        await DescribeAsync(key, cancellationToken) is { } description ? new ServedFile(PathOf(key)!, description) : null;
+
+    /// <summary>The object with its signed link, relative to wherever the service serves the store's files.</summary>
+    private StoredObject Stored(string key, long size, string contentType)
     {
         var url = Link(key);
         return new StoredObject(key, Bucket, size, contentType, url, url);
     }
 
-    private static Uri Link(string key) => new($"{FilesRoute}/{string.Join('/', key.Split('/').Select(Uri.EscapeDataString))}", UriKind.Relative);
+    private Uri Link(string key) => new($"{string.Join('/', key.Split('/').Select(Uri.EscapeDataString))}?{links.QueryFor(key)}", UriKind.Relative);
+
 
     // ENOSPC and EDQUOT on Unix (.NET reports the errno), ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL on Windows.
     private static bool IsDiskFull(Exception ex) =>
         ex is IOException { HResult: 28 or 122 or unchecked((int)0x80070070) or unchecked((int)0x80070027) };
 
-    /// <summary>The file behind a key, or null when the key would reach outside the store's folder.</summary>
-    public string? PathOf(string key)
+    /// <summary>The file behind a key, or null when the key would reach outside the store's folder or at its own files (dot files).</summary>
+    private string? PathOf(string key)
     {
-        if (key.Length == 0 || key.Contains('\\') || key.Split('/').Any(s => s is "" or "." or ".."))
+        if (key.Length == 0 || key.Contains('\\') || key.Split('/').Any(s => s.Length == 0 || s[0] == '.'))
             return null;
         var path = Path.GetFullPath(Path.Combine(Root, key));
         return path.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? path : null;
     }
 
-    public async Task<ObjectDescription?> DescribeAsync(string key, CancellationToken cancellationToken)
+    private async Task<ObjectDescription?> DescribeAsync(string key, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
         if (path is null || !File.Exists(path) || !File.Exists(path + MetadataSuffix))

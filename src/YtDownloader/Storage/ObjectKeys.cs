@@ -70,6 +70,23 @@ public static class ObjectKeys
         return $"{(readable.Length == 0 ? "video" : readable)}_{SafeSegment(quality)}.mp4";
     }
 
+    /// <summary>
+    /// The title as S3 user metadata: percent-encoded (metadata must be ASCII) and cut, at a whole character, to
+    /// <paramref name="maxLength"/>, since AWS allows 2 KB of metadata per object in all. The job keeps the whole title.
+    /// </summary>
+    public static string MetadataTitle(string title, int maxLength = 1024)
+    {
+        var builder = new StringBuilder();
+        foreach (var rune in title.EnumerateRunes())
+        {
+            var encoded = Uri.EscapeDataString(rune.ToString());
+            if (builder.Length + encoded.Length > maxLength)
+                break;
+            builder.Append(encoded);
+        }
+        return builder.ToString();
+    }
+
     /// <summary>An ASCII rendering for headers and metadata, which S3 requires to be ASCII.</summary>
     public static string AsciiFileName(string fileName)
     {

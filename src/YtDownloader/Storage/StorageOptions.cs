@@ -43,4 +43,13 @@ public sealed class S3StorageOptions
 public sealed class LocalStorageOptions
 {
     public string Path { get; set; } = "./data/videos";
+
+    /// <summary>How long a <c>/files/</c> link the service hands out stays valid.</summary>
+    public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// The secret <c>/files/</c> links are signed with. When empty, one is generated at first use and kept in
+    /// <c>.link-secret</c> inside <see cref="Path"/>, so that links survive a restart.
+    /// </summary>
+    public string? LinkSecret { get; set; }
 }

@@ -12,6 +12,9 @@ public static class StorageServices
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
             .Validate(o => o.S3.PartSize >= 5 * 1024 * 1024, "Storage:S3:PartSize must be at least 5 MiB (S3's minimum part size).")
             .Validate(o => o.S3.ParallelParts is >= 1 and <= 64, "Storage:S3:ParallelParts must be between 1 and 64.")
+            .Validate(o => o.Local.LinkLifetime > TimeSpan.Zero, "Storage:Local:LinkLifetime must be positive.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.Local.LinkSecret) || o.Local.LinkSecret.Trim().Length >= 32,
+                "Storage:Local:LinkSecret must be at least 32 characters (e.g. openssl rand -hex 32), or empty to have one generated.")
             .ValidateOnStart();
 
         services.AddSingleton<IAmazonS3>(sp =>
@@ -36,9 +39,11 @@ public static class StorageServices
         });
         services.AddSingleton<AbandonedUploads>();
         services.AddHostedService(sp => sp.GetRequiredService<AbandonedUploads>());
+        services.AddSingleton<SignedLinks>();
         services.AddSingleton<LocalVideoStore>();
         services.AddSingleton<IVideoStore>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.UsesS3
             ? ActivatorUtilities.CreateInstance<S3VideoStore>(sp)
             : sp.GetRequiredService<LocalVideoStore>());
+        services.AddSingleton<IServedFiles>(sp => sp.GetRequiredService<LocalVideoStore>());
     }
 }
