@@ -15,4 +15,16 @@ public static partial class UrlCheck
     /// <summary>Why the input is not a single YouTube video, or <see langword="null"/> when it is one.</summary>
     [JSExport]
     public static string? RejectionOf(string? input) => VideoId.Inspect(input).Error;
+
+    /// <summary>
+    /// The playlist or channel a link names, as <c>kind</c>, <c>id</c> and the reason it cannot be listed (empty
+    /// when it can), or <see langword="null"/> when it names none. An array, not JSON: the module has no serializer.
+    /// </summary>
+    [JSExport]
+    public static string[]? ListOf(string? input) =>
+        YoutubeLink.InspectList(input).List is { } list ? [list.Kind.ToString(), list.Id, list.Unlistable ?? ""] : null;
+
+    /// <summary>Why the link names neither a video nor a list, or <see langword="null"/> when it names one.</summary>
+    [JSExport]
+    public static string? LinkRejectionOf(string? input) => YoutubeLink.Inspect(input).Error;
 }

@@ -14,7 +14,7 @@ internal static class YoutubeUrlParser
     /// <summary>Every YouTube video ID has exactly this many characters.</summary>
     internal const int IdLength = 11;
 
-    private enum HostKind { None, YouTube, ShortLink, GoogleApis }
+    internal enum HostKind { None, YouTube, ShortLink, GoogleApis }
 
     internal static (string? Id, string? Error) Extract(string? input)
     {
@@ -40,6 +40,30 @@ internal static class YoutubeUrlParser
 
     private static (string? Id, string? Error) ParseUrl(ReadOnlySpan<char> text)
     {
+        if (Locate(text, out var kind, out var path, out var query) is { } error)
+        {
+            return Fail(error);
+        }
+
+        return kind switch
+        {
+            HostKind.ShortLink => ParseShortLink(path),
+            HostKind.GoogleApis => ParseGoogleApis(path),
+            _ => ParseYouTubePath(path, query, allowAttribution: true),
+        };
+    }
+
+    /// <summary>
+    /// Checks scheme and host the way a browser reads them and splits off path and query; shared by the video
+    /// and the list parser, so both refuse exactly the same look-alike hosts.
+    /// </summary>
+    /// <returns>The reason the link is refused, or <see langword="null"/> when it is on one of YouTube's hosts.</returns>
+    internal static string? Locate(
+        ReadOnlySpan<char> text, out HostKind kind, out ReadOnlySpan<char> path, out ReadOnlySpan<char> query)
+    {
+        kind = HostKind.None;
+        path = [];
+        query = [];
         var rest = text;
 
         // Scheme: "https://…", "HTTP://…", or none at all ("youtube.com/…", "//youtu.be/…").
@@ -52,13 +76,13 @@ internal static class YoutubeUrlParser
             if (!scheme.Equals("http", StringComparison.OrdinalIgnoreCase)
                 && !scheme.Equals("https", StringComparison.OrdinalIgnoreCase))
             {
-                return Fail(Reasons.Scheme);
+                return Reasons.Scheme;
             }
 
             rest = rest[(colon + 1)..];
             if (!rest.StartsWith("//"))
             {
-                return Fail(Reasons.NotYouTube);
+                return Reasons.NotYouTube;
             }
 
             rest = rest[2..];
@@ -76,7 +100,7 @@ internal static class YoutubeUrlParser
         // https://youtube.com@evil.example/… really goes to evil.example.
         if (authority.Contains('@'))
         {
-            return Fail(Reasons.NotYouTube);
+            return Reasons.NotYouTube;
         }
 
         var host = authority;
@@ -86,25 +110,20 @@ internal static class YoutubeUrlParser
             var port = authority[(portColon + 1)..];
             if (port.IsEmpty || port.Length > 5 || port.ContainsAnyExceptInRange('0', '9'))
             {
-                return Fail(Reasons.NotYouTube);
+                return Reasons.NotYouTube;
             }
 
             host = authority[..portColon];
         }
 
-        var kind = ClassifyHost(host);
+        kind = ClassifyHost(host);
         if (kind == HostKind.None)
         {
-            return Fail(Reasons.NotYouTube);
+            return Reasons.NotYouTube;
         }
 
-        SplitPathAndQuery(remainder, out var path, out var query);
-        return kind switch
-        {
-            HostKind.ShortLink => ParseShortLink(path),
-            HostKind.GoogleApis => ParseGoogleApis(path),
-            _ => ParseYouTubePath(path, query, allowAttribution: true),
-        };
+        SplitPathAndQuery(remainder, out path, out query);
+        return null;
     }
 
     private static HostKind ClassifyHost(ReadOnlySpan<char> host)
@@ -219,7 +238,7 @@ internal static class YoutubeUrlParser
     private static (string? Id, string? Error) ValidateEncodedId(ReadOnlySpan<char> raw) =>
         raw.Contains('%') ? ValidateId(Decode(raw)) : ValidateId(raw);
 
-    private static (string? Id, string? Error) ValidateId(ReadOnlySpan<char> candidate)
+    internal static (string? Id, string? Error) ValidateId(ReadOnlySpan<char> candidate)
     {
         if (candidate.IsEmpty)
         {
@@ -242,7 +261,7 @@ internal static class YoutubeUrlParser
         return (candidate.ToString(), null);
     }
 
-    private static bool IsIdChar(char c) =>
+    internal static bool IsIdChar(char c) =>
         char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_';
 
     private static bool IsSchemeLike(ReadOnlySpan<char> s)
@@ -263,7 +282,7 @@ internal static class YoutubeUrlParser
         return true;
     }
 
-    private static void SplitPathAndQuery(
+    internal static void SplitPathAndQuery(
         ReadOnlySpan<char> remainder, out ReadOnlySpan<char> path, out ReadOnlySpan<char> query)
     {
         var hash = remainder.IndexOf('#');
@@ -278,7 +297,7 @@ internal static class YoutubeUrlParser
     }
 
     /// <summary>Counts non-empty path segments (stopping at 3) and returns the first two.</summary>
-    private static int Segments(ReadOnlySpan<char> path, out ReadOnlySpan<char> first, out ReadOnlySpan<char> second)
+    internal static int Segments(ReadOnlySpan<char> path, out ReadOnlySpan<char> first, out ReadOnlySpan<char> second)
     {
         first = [];
         second = [];
@@ -302,7 +321,7 @@ internal static class YoutubeUrlParser
         return count;
     }
 
-    private static bool TryGetQueryValue(ReadOnlySpan<char> query, string key, out ReadOnlySpan<char> value)
+    internal static bool TryGetQueryValue(ReadOnlySpan<char> query, string key, out ReadOnlySpan<char> value)
     {
         foreach (var range in query.Split('&'))
         {
@@ -326,15 +345,15 @@ internal static class YoutubeUrlParser
         return amp < 0 ? segment : segment[..amp];
     }
 
-    private static string Decode(ReadOnlySpan<char> value) => Uri.UnescapeDataString(value);
+    internal static string Decode(ReadOnlySpan<char> value) => Uri.UnescapeDataString(value);
 
-    private static bool Is(ReadOnlySpan<char> actual, string expected) =>
+    internal static bool Is(ReadOnlySpan<char> actual, string expected) =>
         actual.Equals(expected, StringComparison.OrdinalIgnoreCase);
 
     private static (string? Id, string? Error) Fail(string reason) => (null, reason);
 
     /// <summary>Every rejection reason, worded so a person knows what to do next.</summary>
-    private static class Reasons
+    internal static class Reasons
     {
         internal const string Empty = "The link is empty.";
         internal const string TooLong = "The link is too long to be a YouTube video link (over 2048 characters).";

@@ -16,6 +16,7 @@ return StartupFailure.RunOrExplain(() =>
     app.UsePage();
 
     app.MapVideoApi();
+    app.MapPlaylistApi();
     app.MapUploadApi();
     app.MapJobsApi();
     app.MapFilesApi();

@@ -149,7 +149,7 @@ public abstract class JobsSpecs<TFixture>(TFixture fixture) : IClassFixture<TFix
     {
         SlowOrigin(40_000);
         // Another process takes over the killed one's lease once it expires (SQLite: at once, the file is its alone).
-        var settings = await SettingsAsync(("Jobs:LeaseDuration", "00:00:05"));
+        var settings = await SettingsAsync(("Jobs:LeaseDuration", "00:00:10"));
         var video = NewVideo("k");
         string id;
         await using (var first = await ServerProcess.StartAsync(settings))

@@ -108,6 +108,82 @@ public sealed class VideoIdPropertySpecs(ITestOutputHelper output)
         output.WriteLine($"{4_000 * Shapes.Length} links in {Shapes.Length} shapes parsed back");
     }
 
+    private static readonly string[] ListShapes =
+    [
+        "https://www.youtube.com/playlist?list={list}",
+        "https://music.youtube.com/playlist?list={list}&si=x",
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ&list={list}&index=3",
+        "https://youtu.be/dQw4w9WgXcQ?list={list}",
+        "https://www.youtube.com/embed/videoseries?list={list}",
+        "  www.youtube.com/watch?list={list}#t=1 ",
+    ];
+
+    [Fact]
+    public void No_input_makes_the_list_parser_throw_and_every_list_it_accepts_has_a_valid_id()
+    {
+        var seed = Seed;
+        output.WriteLine($"seed {seed} (replay with YTD_URL_PROPERTY_SEED={seed})");
+        var random = new Random(seed);
+        var accepted = 0;
+
+        for (var i = 0; i < Inputs / 2; i++)
+        {
+            var input = i % 2 == 0 ? RandomString(random) : Mutate(ListLinkOf(random, RandomListId(random)), random);
+            LinkInspection link;
+            try
+            {
+                link = YoutubeLink.Inspect(input);
+            }
+            catch (Exception ex)
+            {
+                throw new ShouldAssertException($"seed {seed}, input #{i} {Escape(input)}: {ex.GetType().Name} escaped: {ex.Message}", ex);
+            }
+
+            if (link.List is { } list)
+            {
+                accepted++;
+                list.Id.Length.ShouldBeInRange(2, 64, $"seed {seed}, input #{i} {Escape(input)}");
+                if (!list.IsChannel)
+                    list.Id.ShouldAllBe(c => IdAlphabet.Contains(c), $"seed {seed}, input #{i} {Escape(input)}");
+                link.Error.ShouldBeNull();
+            }
+            else if (link.Video is null)
+            {
+                link.Error.ShouldNotBeNullOrWhiteSpace($"seed {seed}, input #{i} {Escape(input)} was rejected without a reason");
+            }
+        }
+
+        output.WriteLine($"{Inputs / 2} inputs, {accepted} lists accepted");
+        accepted.ShouldBeGreaterThan(0, "the mutations should leave some links valid");
+    }
+
+    [Fact]
+    public void Every_playlist_link_shape_built_from_a_random_list_id_parses_back_to_it()
+    {
+        var random = new Random(Seed);
+        for (var i = 0; i < 4_000; i++)
+        {
+            var id = RandomListId(random);
+            foreach (var shape in ListShapes)
+            {
+                var link = shape.Replace("{list}", id, StringComparison.Ordinal);
+                var list = YoutubeLink.InspectList(link).List.ShouldNotBeNull($"seed {Seed}: {link}");
+                list.Id.ShouldBe(id, $"seed {Seed}: {link}");
+                list.Kind.ShouldBe(ListKind.Playlist, $"seed {Seed}: {link}");
+            }
+        }
+    }
+
+    /// <summary>"PL" and 32 characters, as YouTube makes playlist IDs today.</summary>
+    private static string RandomListId(Random random) => "PL" + string.Create(32, random, (span, r) =>
+    {
+        for (var i = 0; i < span.Length; i++)
+            span[i] = IdAlphabet[r.Next(IdAlphabet.Length)];
+    });
+
+    private static string ListLinkOf(Random random, string id) =>
+        ListShapes[random.Next(ListShapes.Length)].Replace("{list}", id, StringComparison.Ordinal);
+
     private static string RandomId(Random random) => string.Create(11, random, (span, r) =>
     {
         for (var i = 0; i < span.Length; i++)

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using YtDownloader.Jobs;
+using YtDownloader.Pipeline;
 
 namespace YtDownloader.Api;
 
@@ -15,7 +16,19 @@ public sealed record VideoResponse(
     string? Thumbnail,
     string? ThumbnailProxy,
     IReadOnlyList<FormatResponse> Formats,
-    string Source);
+    string Source,
+    IReadOnlyList<AudioFormatResponse> Audio);
+
+/// <summary>An audio-only file the video can be stored as: <c>quality: "audio"</c> with this <c>format</c>.</summary>
+public sealed record AudioFormatResponse(
+    string Quality,
+    string Format,
+    int Itag,
+    string Acodec,
+    long? Bitrate,
+    long? Filesize,
+    bool Reencoded,
+    bool NeedsRemux);
 
 public sealed record FormatResponse(
     string Quality,
@@ -30,7 +43,11 @@ public sealed record FormatResponse(
     bool HasAudio,
     bool NeedsMerge);
 
-public sealed record UploadRequestBody(string? Url, string? Title, string? Quality);
+/// <summary>
+/// A request to store a video; with a playlist or channel link, <c>all</c> (every listed video) or <c>videoIds</c>
+/// (a chosen part) makes it a batch. <c>format</c> goes with quality "audio": m4a (default), mp3 or opus.
+/// </summary>
+public sealed record UploadRequestBody(string? Url, string? Title, string? Quality, string? Format = null, bool? All = null, IReadOnlyList<string>? VideoIds = null);
 
 /// <summary>The original <c>{success, s3_url, filename}</c> plus where the object is and how to fetch it.</summary>
 public sealed record UploadResponse(
@@ -85,14 +102,33 @@ public sealed record JobResponse(
     UploadResponse? Result,
     string? Error,
     bool Reused,
-    int Attempts)
+    int Attempts,
+    string? Batch,
+    string Format)
 {
     public static JobResponse From(JobSnapshot job, Uri baseUrl) => new(
         job.Id, job.Url, job.VideoId, job.Quality, job.Title, job.Phase.ToString().ToLowerInvariant(),
         job.DownloadedBytes, job.UploadedBytes, job.TotalBytes,
         job.BytesPerSecond is { } speed ? Math.Round(speed) : null, job.EtaSeconds is { } eta ? Math.Round(eta, 1) : null,
         job.CreatedAt, job.StartedAt, job.FinishedAt,
-        job.Result is { } result ? UploadResponse.From(result, baseUrl) : null, job.Error, job.Reused, job.Attempts);
+        job.Result is { } result ? UploadResponse.From(result, baseUrl) : null, job.Error, job.Reused, job.Attempts,
+        job.Batch, job.Format.Extension());
 }
 
 public sealed record JobPageResponse(IReadOnlyList<JobResponse> Jobs, string? Next);
+
+/// <summary>A batch: its jobs in the playlist's order, and how many are in each phase.</summary>
+public sealed record BatchResponse(string Batch, IReadOnlyList<JobResponse> Jobs, IReadOnlyDictionary<string, int> Phases)
+{
+    public static BatchResponse From(string batch, IEnumerable<JobSnapshot> jobs, Uri baseUrl)
+    {
+        var answers = jobs.Select(j => JobResponse.From(j, baseUrl)).ToList();
+        return new BatchResponse(batch, answers, answers.GroupBy(j => j.Phase).ToDictionary(g => g.Key, g => g.Count()));
+    }
+}
+
+/// <summary>A playlist or channel and its videos, as <c>GET /api/playlist</c> answers.</summary>
+public sealed record PlaylistListingResponse(
+    string PlaylistId, string Title, string Author, int VideoCount, IReadOnlyList<PlaylistVideoResponse> Videos, bool Truncated);
+
+public sealed record PlaylistVideoResponse(string VideoId, string Title, double? Duration, string? Thumbnail);

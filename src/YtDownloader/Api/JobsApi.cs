@@ -1,7 +1,9 @@
 using System.Net.ServerSentEvents;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using YtDownloader.Jobs;
 using YtDownloader.Security;
+using YtDownloader.Sources.Youtube;
 
 namespace YtDownloader.Api;
 
@@ -14,7 +16,8 @@ public static class JobsApi
         jobs.MapPost("", CreateAsync).WithName("CreateJob")
             .WithSummary("Starts storing a video at one quality; joins an equal job, or answers with the object if it exists.")
             .RequireRateLimiting(RateLimitPolicies.Jobs);
-        jobs.MapGet("", ListAsync).WithName("ListJobs").WithSummary("Jobs, newest first, a page at a time.");
+        jobs.MapGet("", ListAsync).WithName("ListJobs").WithSummary("Jobs, newest first, a page at a time; or one batch's jobs with batch=<id>.");
+        jobs.MapDelete("", CancelBatchAsync).WithName("CancelBatch").WithSummary("Cancels every job of a batch (batch=<id>) that has not ended.");
         jobs.MapGet("/{id}", GetAsync).WithName("GetJob");
         jobs.MapDelete("/{id}", CancelAsync).WithName("CancelJob").WithSummary("Cancels a waiting or running job.");
         jobs.MapGet("/{id}/events", EventsAsync).WithName("JobEvents")
@@ -22,9 +25,15 @@ public static class JobsApi
         return app;
     }
 
-    public static async Task<Results<Accepted<JobResponse>, Ok<JobResponse>>> CreateAsync(
-        UploadRequestBody? body, JobRunner runner, HttpContext context, CancellationToken cancellationToken)
+    public static async Task<Results<Accepted<JobResponse>, Ok<JobResponse>, Accepted<BatchResponse>>> CreateAsync(
+        UploadRequestBody? body, JobRunner runner, BrowseClient browse, IOptions<LimitsOptions> limits, HttpContext context,
+        CancellationToken cancellationToken)
     {
+        if (PlaylistApi.IsBatch(body))
+        {
+            var (batch, created) = await PlaylistApi.SubmitBatchAsync(body!, runner, browse, limits.Value, cancellationToken);
+            return TypedResults.Accepted($"/api/jobs?batch={batch}", BatchResponse.From(batch, created, BaseUrl(context)));
+        }
         var job = await runner.SubmitAsync(UploadApi.ParseRequest(body), cancellationToken);
         var response = JobResponse.From(job, BaseUrl(context));
         return job.Phase == JobPhase.Done
@@ -32,9 +41,11 @@ public static class JobsApi
             : TypedResults.Accepted($"/api/jobs/{job.Id}", response);
     }
 
-    public static async Task<Ok<JobPageResponse>> ListAsync(
-        string? limit, string? before, JobRunner runner, HttpContext context, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<JobPageResponse>, Ok<BatchResponse>>> ListAsync(
+        string? limit, string? before, string? batch, JobRunner runner, HttpContext context, CancellationToken cancellationToken)
     {
+        if (batch is not null)
+            return TypedResults.Ok(BatchResponse.From(batch, await runner.ListBatchAsync(batch, cancellationToken), BaseUrl(context)));
         var size = QueryValues.Integer(nameof(limit), limit, 1, 100) ?? 20;
         QueryValues.Cursor(nameof(before), before);
         var page = await runner.ListAsync(size, before, cancellationToken);
@@ -47,6 +58,13 @@ public static class JobsApi
 
     public static async Task<Ok<JobResponse>> CancelAsync(string id, JobRunner runner, HttpContext context, CancellationToken cancellationToken) =>
         TypedResults.Ok(JobResponse.From(await runner.CancelAsync(id, cancellationToken), BaseUrl(context)));
+
+    public static async Task<Ok<BatchResponse>> CancelBatchAsync(string? batch, JobRunner runner, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(batch))
+            throw new InvalidRequestException("Name the batch to cancel: DELETE /api/jobs?batch=<id>.");
+        return TypedResults.Ok(BatchResponse.From(batch, await runner.CancelBatchAsync(batch, cancellationToken), BaseUrl(context)));
+    }
 
     public static async Task<ServerSentEventsResult<JobResponse>> EventsAsync(
         string id, JobRunner runner, HttpContext context, CancellationToken cancellationToken)

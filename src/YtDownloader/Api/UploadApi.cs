@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using YtDownloader.Jobs;
+using YtDownloader.Pipeline;
 using YtDownloader.Security;
 
 namespace YtDownloader.Api;
@@ -36,6 +37,13 @@ public static class UploadApi
             if (RequestText.HasControlCharacters(value))
                 throw new InvalidRequestException($"The {name} field contains a control character (a newline, a tab, NUL…): remove it.");
         }
-        return new JobRequest(body.Url!.Trim(), id, body.Quality.Trim(), body.Title);
+        return new JobRequest(body.Url!.Trim(), id, body.Quality.Trim(), body.Title, ParseOutput(body));
     }
+
+    /// <summary>The file the request asks for: MP4 video, or with quality "audio" an M4A, MP3 or Opus file.</summary>
+    internal static OutputFormat ParseOutput(UploadRequestBody body) =>
+        OutputFormats.For(body.Quality!, body.Format)
+        ?? throw new InvalidRequestException(
+            $"Format \u201c{body.Format}\u201d does not go with quality \u201c{body.Quality}\u201d: use quality \"audio\" with format "
+            + "\"m4a\" (AAC as is), \"mp3\" or \"opus\", and no format (or \"mp4\") with a video quality.");
 }

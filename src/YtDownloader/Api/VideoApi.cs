@@ -35,7 +35,19 @@ public static class VideoApi
             .ToList();
         return TypedResults.Ok(new VideoResponse(
             video.Id.Value, video.Title, video.Author, video.Duration.TotalSeconds, video.BestThumbnail?.Url,
-            video.Thumbnails.Count > 0 ? ThumbnailPath(video.Id) : null, formats, video.SourceName));
+            video.Thumbnails.Count > 0 ? ThumbnailPath(video.Id) : null, formats, video.SourceName, AudioChoicesOf(video)));
+    }
+
+    /// <summary>MP3's size is what its encoding (VBR quality 2, about 190 kbit/s) makes of the duration; the others are the stream's own size.</summary>
+    private static List<AudioFormatResponse> AudioChoicesOf(VideoInfo video)
+    {
+        const long Mp3Bitrate = 190_000;
+        return FormatSelector.AudioChoices(video).Select(c => new AudioFormatResponse(
+            OutputFormats.AudioQuality, c.Output.Extension(), c.Source.Itag, c.Source.AudioCodec!,
+            c.Output == OutputFormat.Mp3 ? Mp3Bitrate : c.Source.Bitrate,
+            c.Output == OutputFormat.Mp3 ? (long)(Mp3Bitrate / 8 * video.Duration.TotalSeconds) : c.Source.HasVideo ? null : c.Source.ContentLength,
+            Reencoded: c.Output == OutputFormat.Mp3,
+            NeedsRemux: c.NeedsConversion && c.Output != OutputFormat.Mp3)).ToList();
     }
 
     public static async Task<Results<FileContentHttpResult, NotFound>> GetThumbnailAsync(

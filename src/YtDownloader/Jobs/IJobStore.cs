@@ -33,11 +33,18 @@ public interface IJobStore
     /// <summary>Adds a new job; <see langword="false"/> when an equal job (same object key) is already waiting or running.</summary>
     Task<bool> AddAsync(JobSnapshot job, CancellationToken cancellationToken);
 
+    /// <summary>Adds a batch's jobs, in the batch's order (their keys are not known yet, so none joins another).</summary>
+    Task AddBatchAsync(IReadOnlyList<JobSnapshot> jobs, CancellationToken cancellationToken);
+
+    /// <summary>A batch's jobs in the batch's order.</summary>
+    Task<IReadOnlyList<JobSnapshot>> ListBatchAsync(string batch, CancellationToken cancellationToken);
+
     Task<JobSnapshot?> FindAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>The job waiting for or making this object, if any.</summary>
     Task<JobSnapshot?> FindActiveAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>Single jobs waiting to be claimed (a batch's jobs wait beside them and are not counted).</summary>
     Task<int> CountQueuedAsync(CancellationToken cancellationToken);
 
     Task<JobPage> ListAsync(int limit, string? before, CancellationToken cancellationToken);

@@ -37,12 +37,20 @@ public sealed record JobSnapshot(
     int Attempts = 0,
     double? BytesPerSecond = null,
     double? EtaSeconds = null,
-    ErrorCategory? FailureCategory = null)
+    ErrorCategory? FailureCategory = null,
+    string? Batch = null,
+    OutputFormat Format = OutputFormat.Mp4)
 {
     /// <summary>The phases after which a job never changes again.</summary>
     public static readonly IReadOnlySet<JobPhase> EndedPhases = new HashSet<JobPhase> { JobPhase.Done, JobPhase.Failed, JobPhase.Cancelled };
 
     public bool HasEnded => EndedPhases.Contains(Phase);
+
+    /// <summary>
+    /// Whether the video and its streams were looked up: a single job is resolved before it is queued, a batch's
+    /// jobs only when their turn comes (a playlist of hundreds is not looked up video by video in one request).
+    /// </summary>
+    public bool IsResolved => Key.Length > 0;
 
     /// <summary>How an ended job that did not finish is reported to a caller waiting for its result.</summary>
     public Exception Failure() => Phase == JobPhase.Cancelled
@@ -109,11 +117,15 @@ public sealed class Job : IProgress<PipelineProgress>
     public JobSnapshot Requeue() =>
         Update(s => s with { Phase = JobPhase.Queued, DownloadedBytes = 0, UploadedBytes = 0, Attempts = Math.Max(0, s.Attempts - 1) });
 
-    public JobSnapshot Complete(JobResult result)
+    /// <summary>A batch job whose turn came: its video, quality, title and key are now known.</summary>
+    public JobSnapshot Resolve(PreparedUpload prepared) =>
+        Update(s => s with { Key = prepared.Key, Quality = prepared.Plan.Quality, Title = prepared.Title, TotalBytes = prepared.Plan.SourceBytes });
+
+    public JobSnapshot Complete(JobResult result, bool reused = false)
     {
         var snapshot = Update(s => s with
         {
-            Phase = JobPhase.Done, FinishedAt = _time.GetUtcNow(), Result = result,
+            Phase = JobPhase.Done, FinishedAt = _time.GetUtcNow(), Result = result, Reused = s.Reused || reused,
             DownloadedBytes = s.TotalBytes ?? s.DownloadedBytes, UploadedBytes = result.Size,
         });
         _completion.TrySetResult(result);

@@ -45,3 +45,9 @@ public sealed class JobStoreUnavailableException(string location, Exception inne
 
 /// <summary>A job that failed, as another node recorded it: the same category and message, without the original exception.</summary>
 public sealed class JobFailedException(ErrorCategory category, string message) : YtDownloaderException(category, message);
+
+/// <summary>No batch has this ID.</summary>
+public sealed class BatchNotFoundException(string id) : YtDownloaderException(ErrorCategory.NotFound, $"There is no batch {id}.")
+{
+    public override string Title => "No such batch";
+}

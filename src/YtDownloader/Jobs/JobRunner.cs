@@ -10,7 +10,13 @@ using YtDownloader.Urls;
 namespace YtDownloader.Jobs;
 
 /// <summary>A request to store one video at one quality, as a job.</summary>
-public sealed record JobRequest(string Url, VideoId VideoId, string Quality, string? Title);
+public sealed record JobRequest(string Url, VideoId VideoId, string Quality, string? Title, OutputFormat Output = OutputFormat.Mp4);
+
+/// <summary>One video of a batch, with the title its listing shows until the job looks the video up.</summary>
+public sealed record BatchVideo(VideoId VideoId, string Title);
+
+/// <summary>A request to store many videos (a playlist or channel, or a chosen part of it) at one quality, one job each.</summary>
+public sealed record BatchRequest(IReadOnlyList<BatchVideo> Videos, string Quality, OutputFormat Output);
 
 /// <summary>
 /// Runs uploads as jobs. The queue is the <see cref="IJobStore"/>: a job waits as a row until one of this node's
@@ -55,10 +61,11 @@ public sealed class JobRunner(
         await _ready.Task.WaitAsync(cancellationToken);
 
         // Resolved before queuing: a private video or an unknown quality is answered now, and the key is known.
-        var (video, plan, title, key) = await pipeline.PrepareAsync(new UploadRequest(request.VideoId, request.Quality, request.Title), cancellationToken);
+        var (video, plan, title, key) = await pipeline.PrepareAsync(
+            new UploadRequest(request.VideoId, request.Quality, request.Title, request.Output), cancellationToken);
         var snapshot = new JobSnapshot(
             Guid.CreateVersion7().ToString("N"), request.Url, video.Id.Value, plan.Quality, title, key, JobPhase.Queued, 0, 0,
-            plan.SourceBytes, time.GetUtcNow());
+            plan.SourceBytes, time.GetUtcNow(), Format: plan.Output);
 
         while (true)
         {
@@ -77,6 +84,55 @@ public sealed class JobRunner(
             if (await store.AddAsync(snapshot, cancellationToken))
                 return snapshot;
             // An equal request, here or on another node, added its job first: the next round joins it.
+        }
+    }
+
+    /// <summary>
+    /// Creates one job per video, in order, with one batch ID. Nothing is looked up yet: each job finds its video
+    /// when its turn comes, and is answered then with the existing object (reuse) or waits for an equal job. A batch
+    /// does not count against <see cref="JobsOptions.MaxQueued"/>: its jobs wait in order, however many.
+    /// </summary>
+    public async Task<(string Batch, IReadOnlyList<JobSnapshot> Jobs)> SubmitBatchAsync(BatchRequest request, CancellationToken cancellationToken)
+    {
+        await _ready.Task.WaitAsync(cancellationToken);
+        var batch = Guid.CreateVersion7().ToString("N");
+        var jobs = request.Videos.Select(v => new JobSnapshot(
+            Guid.CreateVersion7().ToString("N"), $"https://www.youtube.com/watch?v={v.VideoId}", v.VideoId.Value, request.Quality, v.Title,
+            Key: "", JobPhase.Queued, 0, 0, null, time.GetUtcNow(), Batch: batch, Format: request.Output)).ToList();
+        await store.AddBatchAsync(jobs, cancellationToken);
+        return (batch, jobs);
+    }
+
+    /// <summary>A batch's jobs in order, live where they run on this node.</summary>
+    public async Task<IReadOnlyList<JobSnapshot>> ListBatchAsync(string batch, CancellationToken cancellationToken)
+    {
+        var stored = await store.ListBatchAsync(batch, cancellationToken);
+        if (stored.Count == 0)
+            throw new BatchNotFoundException(batch);
+        var jobs = new List<JobSnapshot>(stored.Count);
+        foreach (var job in stored)
+            jobs.Add(await WithFreshLinkAsync(Current(job), cancellationToken));
+        return jobs;
+    }
+
+    /// <summary>Cancels every job of the batch that has not ended: waiting ones at once, running ones on whichever node.</summary>
+    public async Task<IReadOnlyList<JobSnapshot>> CancelBatchAsync(string batch, CancellationToken cancellationToken)
+    {
+        foreach (var job in (await ListBatchAsync(batch, cancellationToken)).Where(j => !j.HasEnded))
+        {
+            var cancelled = job with { Phase = JobPhase.Cancelled, FinishedAt = time.GetUtcNow() };
+            if (job.Phase == JobPhase.Queued && await store.CancelQueuedAsync(cancelled, cancellationToken))
+                continue;
+            await store.RequestCancelAsync(job.Id, cancellationToken);
+        }
+        // Running jobs notice within moments; answer with their ends when they come quickly.
+        var patience = time.GetUtcNow() + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            var jobs = await ListBatchAsync(batch, cancellationToken);
+            if (jobs.All(j => j.HasEnded) || time.GetUtcNow() > patience)
+                return jobs;
+            await Task.Delay(EventInterval, time, cancellationToken);
         }
     }
 
@@ -238,15 +294,15 @@ public sealed class JobRunner(
 
     private async Task RunAsync(JobSnapshot claimed, CancellationToken stoppingToken)
     {
-        // This node's own running job, whose renewals fell behind (a stalled machine): the claim renewed its lease.
-        if (_running.ContainsKey(claimed.Id))
-            return;
-        if (claimed.Phase != JobPhase.Queued && !await TakeOverAsync(claimed, stoppingToken))
-            return;
         var job = new Job(claimed with { Phase = JobPhase.Queued, DownloadedBytes = 0, UploadedBytes = 0 }, time);
-        _running[job.Id] = job;
+        // Held here from the claim on: this node's own job whose renewals fell behind (a stalled machine, a slow
+        // abort before it starts) is claimed again by another worker, and that claim only renewed its lease.
+        if (!_running.TryAdd(job.Id, job))
+            return;
         try
         {
+            if (claimed.Phase != JobPhase.Queued && !await TakeOverAsync(claimed, stoppingToken))
+                return;
             if (await UpdateAsync(job, job.Start()) == JobLease.Lost)
                 return;
             var (final, lost) = await RunPipelineAsync(job, stoppingToken);
@@ -274,9 +330,14 @@ public sealed class JobRunner(
         JobSnapshot final;
         try
         {
-            var snapshot = job.Snapshot();
-            var result = await pipeline.RunAsync(new UploadRequest(job.VideoId, snapshot.Quality, snapshot.Title), job, run.Token);
-            final = job.Complete(JobResult.From(result.Video, result.Plan, result.Object));
+            if (!job.Snapshot().IsResolved && await ResolveAsync(job, run.Token) is { } answered)
+                final = answered;
+            else
+            {
+                var snapshot = job.Snapshot();
+                var result = await pipeline.RunAsync(new UploadRequest(job.VideoId, snapshot.Quality, snapshot.Title, snapshot.Format), job, run.Token);
+                final = job.Complete(JobResult.From(result.Video, result.Plan, result.Object));
+            }
         }
         catch (Exception) when (job.CancelRequested)
         {
@@ -342,12 +403,38 @@ public sealed class JobRunner(
         }
     }
 
+    /// <summary>
+    /// A batch job's turn: its video is looked up now. An equal job waiting or running (on any node) is waited for,
+    /// and an object that exists answers the job (so a second run of a playlist stores only what is new).
+    /// </summary>
+    /// <returns>The job's end when it ended here without a download of its own, else null with its key now known.</returns>
+    private async Task<JobSnapshot?> ResolveAsync(Job job, CancellationToken cancellationToken)
+    {
+        var snapshot = job.Snapshot();
+        var prepared = await pipeline.PrepareAsync(new UploadRequest(job.VideoId, snapshot.Quality, null, snapshot.Format), cancellationToken);
+        while (await store.FindActiveAsync(prepared.Key, cancellationToken) is { } equal && equal.Id != job.Id)
+        {
+            // Whatever its end: done leaves an object to reuse, a failure lets this job try for itself.
+            await foreach (var _ in FollowAsync(equal.Id, cancellationToken))
+            {
+            }
+        }
+        job.Resolve(prepared);
+        if (options.Value.ReuseExisting && await videos.FindAsync(prepared.Key, cancellationToken) is { } existing)
+            return job.Complete(JobResult.From(prepared.Video, prepared.Plan, existing), reused: true);
+        // The key goes into the store now: from here an equal request joins this job.
+        await UpdateAsync(job, job.Snapshot());
+        return null;
+    }
+
     /// <summary>A job whose node died under it: its half-done upload is aborted; it runs again unless it has used its runs.</summary>
     private async Task<bool> TakeOverAsync(JobSnapshot interrupted, CancellationToken cancellationToken)
     {
         try
         {
-            await videos.AbortUnfinishedAsync(interrupted.Key, cancellationToken);
+            // A batch job interrupted before it looked its video up has no key, and so nothing half-done.
+            if (interrupted.IsResolved)
+                await videos.AbortUnfinishedAsync(interrupted.Key, cancellationToken);
         }
         catch (YtDownloaderException ex)
         {

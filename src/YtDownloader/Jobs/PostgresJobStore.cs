@@ -39,9 +39,11 @@ public sealed class PostgresJobStore : SqlJobStore, IAsyncDisposable
             node             TEXT,
             lease_until      BIGINT,
             cancel_requested BOOLEAN NOT NULL DEFAULT FALSE,
+            batch            TEXT,
             snapshot         TEXT NOT NULL
         );
-        CREATE UNIQUE INDEX jobs_active_object_key ON jobs (object_key) WHERE phase NOT IN ({Ended});
+        CREATE UNIQUE INDEX jobs_active_object_key ON jobs (object_key) WHERE phase NOT IN ({Ended}) AND object_key <> '';
+        CREATE INDEX jobs_batch ON jobs (batch, seq);
         CREATE INDEX jobs_phase ON jobs (phase);
         """,
     ];

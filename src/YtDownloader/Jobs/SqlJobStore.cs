@@ -80,14 +80,25 @@ public abstract class SqlJobStore(JobSignals signals) : IJobStore
         await using var connection = await OpenAsync(cancellationToken);
         // An equal active job already holds the key in the unique index: nothing is added, the caller joins that job.
         var added = await ExecuteAsync(connection, null, """
-            INSERT INTO jobs (id, object_key, phase, snapshot) VALUES (@id, @key, @phase, @snapshot)
+            INSERT INTO jobs (id, object_key, phase, batch, snapshot) VALUES (@id, @key, @phase, @batch, @snapshot)
             ON CONFLICT DO NOTHING
-            """, cancellationToken, ("@id", job.Id), ("@key", job.Key), ("@phase", job.Phase.ToString()), ("@snapshot", Serialize(job)));
+            """, cancellationToken,
+            ("@id", job.Id), ("@key", job.Key), ("@phase", job.Phase.ToString()), ("@batch", job.Batch), ("@snapshot", Serialize(job)));
         if (added == 0)
             return false;
         await AnnounceAsync(connection, job.Phase == JobPhase.Queued ? [JobChanged(job.Id), "claimable"] : [JobChanged(job.Id)], cancellationToken);
         return true;
     }
+
+    public async Task AddBatchAsync(IReadOnlyList<JobSnapshot> jobs, CancellationToken cancellationToken)
+    {
+        foreach (var job in jobs)
+            await AddAsync(job, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<JobSnapshot>> ListBatchAsync(string batch, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT seq, snapshot FROM jobs WHERE batch = @batch ORDER BY seq", cancellationToken, ("@batch", batch)))
+        .Select(r => r.Job!).ToList();
 
     public async Task<JobSnapshot?> FindAsync(string id, CancellationToken cancellationToken) =>
         (await QueryAsync("SELECT seq, snapshot FROM jobs WHERE id = @id", cancellationToken, ("@id", id))).FirstOrDefault().Job;
@@ -99,7 +110,7 @@ public abstract class SqlJobStore(JobSignals signals) : IJobStore
     public async Task<int> CountQueuedAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, "SELECT COUNT(*) FROM jobs WHERE phase = 'Queued'", []);
+        await using var command = Command(connection, null, "SELECT COUNT(*) FROM jobs WHERE phase = 'Queued' AND batch IS NULL", []);
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
@@ -133,12 +144,12 @@ public abstract class SqlJobStore(JobSignals signals) : IJobStore
         // Only while the lease is this node's: a node that lost it (paused, cut off) must not overwrite the new runner.
         // The node stays on an ended job as the one that ran it; a job handed back is anyone's to claim.
         await using var command = Command(connection, null, $"""
-            UPDATE jobs SET phase = @phase, snapshot = @snapshot, lease_until = {Now} + @lease,
+            UPDATE jobs SET phase = @phase, object_key = @key, snapshot = @snapshot, lease_until = {Now} + @lease,
                 node = CASE WHEN @phase = 'Queued' THEN NULL ELSE node END
             WHERE id = @id AND node = @node
             RETURNING cancel_requested
             """,
-            [("@id", job.Id), ("@node", node), ("@phase", job.Phase.ToString()), ("@snapshot", Serialize(job)),
+            [("@id", job.Id), ("@node", node), ("@phase", job.Phase.ToString()), ("@key", job.Key), ("@snapshot", Serialize(job)),
              ("@lease", (long)lease.TotalMilliseconds)]);
         bool? cancelRequested;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -171,14 +182,14 @@ public abstract class SqlJobStore(JobSignals signals) : IJobStore
     private static string Serialize(JobSnapshot job) => JsonSerializer.Serialize(job, Json);
 
     protected static async Task<int> ExecuteAsync(
-        DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+        DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(connection, transaction, sql, parameters);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<List<(long Seq, JobSnapshot? Job)>> QueryAsync(
-        string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+        string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null, sql, parameters);
@@ -189,7 +200,7 @@ public abstract class SqlJobStore(JobSignals signals) : IJobStore
         return rows;
     }
 
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object Value)[] parameters)
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -198,7 +209,7 @@ public abstract class SqlJobStore(JobSignals signals) : IJobStore
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = name;
-            parameter.Value = value;
+            parameter.Value = value ?? DBNull.Value;
             command.Parameters.Add(parameter);
         }
         return command;

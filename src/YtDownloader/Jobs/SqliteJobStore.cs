@@ -26,14 +26,16 @@ public sealed class SqliteJobStore(string path, JobSignals signals) : SqlJobStor
             snapshot TEXT NOT NULL
         );
         """,
-        // 2: the queue in the database (node, lease, cancel) and one active job per object key.
+        // 2: the queue in the database (node, lease, cancel), one active job per known object key, batches.
         $"""
         ALTER TABLE jobs ADD COLUMN object_key TEXT;
         UPDATE jobs SET object_key = json_extract(snapshot, '$.key');
         ALTER TABLE jobs ADD COLUMN node TEXT;
         ALTER TABLE jobs ADD COLUMN lease_until INTEGER;
         ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT FALSE;
-        CREATE UNIQUE INDEX jobs_active_object_key ON jobs (object_key) WHERE phase NOT IN ({Ended});
+        ALTER TABLE jobs ADD COLUMN batch TEXT;
+        CREATE UNIQUE INDEX jobs_active_object_key ON jobs (object_key) WHERE phase NOT IN ({Ended}) AND object_key <> '';
+        CREATE INDEX jobs_batch ON jobs (batch, seq);
         CREATE INDEX jobs_phase ON jobs (phase);
         """,
     ];

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Text;
 using CliWrap;
 using Microsoft.Extensions.Options;
+using YtDownloader.Sources;
 
 namespace YtDownloader.Pipeline;
 
@@ -15,26 +16,49 @@ public sealed class FfmpegMuxer(MuxFeedServer feeds, IOptions<FfmpegOptions> opt
     private const int StderrTailLength = 2000;
 
     /// <param name="onFed">Told each time bytes of an input reach ffmpeg.</param>
-    public async Task MuxAsync(DownloadPlan plan, Stream output, Action<int> onFed, CancellationToken cancellationToken)
-    {
-        using var feed = await feeds.RegisterAsync([plan.Video, plan.Audio!], onFed, cancellationToken);
-        var stderr = new StringBuilder();
-        string[] arguments =
-        [
-            "-hide_banner", "-nostdin", "-loglevel", "error",
-            "-i", feed.UrlOf(0).ToString(),
-            "-i", feed.UrlOf(1).ToString(),
-            "-map", "0:v:0", "-map", "1:a:0",
-            "-c", "copy",
-            "-movflags", "frag_keyframe+empty_moov",
-            "-f", "mp4", "pipe:1",
-        ];
+    public Task MuxAsync(DownloadPlan plan, Stream output, Action<int> onFed, CancellationToken cancellationToken) =>
+        RunAsync(
+            [plan.Video, plan.Audio!],
+            feed =>
+            [
+                "-i", feed.UrlOf(0).ToString(),
+                "-i", feed.UrlOf(1).ToString(),
+                "-map", "0:v:0", "-map", "1:a:0",
+                "-c", "copy",
+                "-movflags", "frag_keyframe+empty_moov",
+                "-f", "mp4", "pipe:1",
+            ],
+            "merge the video and audio streams", output, onFed, cancellationToken);
 
+    /// <summary>
+    /// Audio only, from the plan's one stream: AAC copied out of a video into M4A, Opus copied from WebM into
+    /// Ogg, or MP3 encoded (the one re-encoding the service does, because YouTube serves no MP3).
+    /// </summary>
+    public Task ConvertAudioAsync(DownloadPlan plan, Stream output, Action<int> onFed, CancellationToken cancellationToken)
+    {
+        string[] codec = plan.Output switch
+        {
+            OutputFormat.Mp3 => ["-c:a", "libmp3lame", "-q:a", "2", "-f", "mp3"],
+            OutputFormat.Opus => ["-c:a", "copy", "-f", "opus"],
+            OutputFormat.M4a => ["-c:a", "copy", "-movflags", "frag_keyframe+empty_moov", "-f", "ipod"],
+            _ => throw new ArgumentException("Only an audio-only plan is converted.", nameof(plan)),
+        };
+        return RunAsync(
+            [plan.Video],
+            feed => ["-i", feed.UrlOf(0).ToString(), "-map", "0:a:0", "-vn", .. codec, "pipe:1"],
+            $"make the {plan.Output.Extension().ToUpperInvariant()} file", output, onFed, cancellationToken);
+    }
+
+    private async Task RunAsync(
+        MediaFormat[] inputs, Func<FeedRegistration, string[]> arguments, string what, Stream output, Action<int> onFed, CancellationToken cancellationToken)
+    {
+        using var feed = await feeds.RegisterAsync(inputs, onFed, cancellationToken);
+        var stderr = new StringBuilder();
         CommandResult result;
         try
         {
             var run = Cli.Wrap(options.Value.Path)
-                .WithArguments(arguments)
+                .WithArguments(["-hide_banner", "-nostdin", "-loglevel", "error", .. arguments(feed)])
                 .WithStandardOutputPipe(PipeTarget.ToStream(output))
                 .WithStandardErrorPipe(PipeTarget.ToDelegate(line => AppendTail(stderr, line)))
                 .WithValidation(CommandResultValidation.None)
@@ -53,7 +77,7 @@ public sealed class FfmpegMuxer(MuxFeedServer feeds, IOptions<FfmpegOptions> opt
         if (result.ExitCode != 0)
         {
             ServiceMetrics.FfmpegFailed();
-            throw new MuxException($"ffmpeg could not merge the video and audio streams (exit code {result.ExitCode}): {stderr.ToString().Trim()}");
+            throw new MuxException($"ffmpeg could not {what} (exit code {result.ExitCode}): {stderr.ToString().Trim()}");
         }
     }
 

@@ -2,10 +2,24 @@ using YtDownloader.Sources;
 
 namespace YtDownloader.Pipeline;
 
-/// <summary>What will be downloaded for one quality: a muxed stream alone, or a video stream plus an audio stream.</summary>
-public sealed record DownloadPlan(string Quality, MediaFormat Video, MediaFormat? Audio, string? Note)
+/// <summary>
+/// What will be downloaded for one quality: a muxed stream alone, a video stream plus an audio stream, or for
+/// audio only (<see cref="Output"/> not MP4) the one stream in <see cref="Video"/> that carries the sound.
+/// </summary>
+public sealed record DownloadPlan(string Quality, MediaFormat Video, MediaFormat? Audio, string? Note, OutputFormat Output = OutputFormat.Mp4)
 {
     public bool NeedsMerge => Audio is not null;
+
+    /// <summary>
+    /// Whether ffmpeg must rewrite the single stream: MP3 is encoded, Opus moves from WebM into Ogg, and AAC
+    /// only when it comes inside a video; an AAC audio stream is stored byte for byte as the M4A.
+    /// </summary>
+    public bool NeedsConversion => Output switch
+    {
+        OutputFormat.Mp3 or OutputFormat.Opus => true,
+        OutputFormat.M4a => Video.HasVideo || Video.Container != "m4a",
+        _ => false,
+    };
 
     /// <summary>Bytes to fetch from the source, when it tells the sizes.</summary>
     public long? SourceBytes => NeedsMerge ? Video.ContentLength + Audio!.ContentLength : Video.ContentLength;
@@ -31,8 +45,10 @@ public static class FormatSelector
             .ToList();
     }
 
-    public static DownloadPlan Choose(VideoInfo video, string quality)
+    public static DownloadPlan Choose(VideoInfo video, string quality, OutputFormat output = OutputFormat.Mp4)
     {
+        if (output.IsAudio())
+            return ChooseAudio(video, output);
         var available = ListQualities(video, all: false);
         var resolution = Normalize(quality, available);
         var candidates = video.Formats.Where(f => f.HasVideo && f.Resolution == resolution).ToList();
@@ -55,6 +71,39 @@ public static class FormatSelector
         if (!audio.IsAac)
             note = (note is null ? "" : note + " ") + $"No AAC audio exists: the MP4 holds {CodecName(audio.AudioCodec)} audio.";
         return new DownloadPlan(resolution, videoOnly, audio, note);
+    }
+
+    /// <summary>
+    /// Audio only: M4A takes the best AAC stream as it is (or the AAC inside a muxed MP4 when there is no
+    /// audio-only AAC), Opus the best Opus stream, MP3 the best stream of all to encode from.
+    /// </summary>
+    public static DownloadPlan ChooseAudio(VideoInfo video, OutputFormat output) =>
+        AudioSource(video, output) is { } source
+            ? new DownloadPlan(OutputFormats.AudioQuality, source, null, null, output)
+            : throw new UnknownQualityException($"{OutputFormats.AudioQuality} ({output.Extension()})", AudioChoices(video).Select(c => c.Name).ToList());
+
+    /// <summary>The audio-only files this video can be stored as, each with the stream it would come from.</summary>
+    public static IReadOnlyList<AudioChoice> AudioChoices(VideoInfo video) =>
+        ((OutputFormat[])[OutputFormat.M4a, OutputFormat.Mp3, OutputFormat.Opus])
+            .Select(output => AudioSource(video, output) is { } source
+                ? new AudioChoice(output, source, new DownloadPlan(OutputFormats.AudioQuality, source, null, null, output).NeedsConversion)
+                : null)
+            .OfType<AudioChoice>()
+            .ToList();
+
+    private static MediaFormat? AudioSource(VideoInfo video, OutputFormat output)
+    {
+        var audioOnly = video.Formats.Where(f => f.HasAudio && !f.HasVideo).ToList();
+        MediaFormat? Best(Func<MediaFormat, bool> fits) =>
+            audioOnly.Where(fits).OrderByDescending(f => f.IsDefaultAudioTrack).ThenByDescending(f => f.Bitrate).FirstOrDefault();
+        MediaFormat? Muxed(Func<MediaFormat, bool> fits) =>
+            video.Formats.Where(f => f.IsMuxed && fits(f)).OrderByDescending(f => f.Bitrate).FirstOrDefault();
+        return output switch
+        {
+            OutputFormat.M4a => Best(f => f.IsAac) ?? Muxed(f => f.IsAac),
+            OutputFormat.Opus => Best(f => f.AudioCodec!.StartsWith("opus", StringComparison.OrdinalIgnoreCase)),
+            _ => Best(_ => true) ?? Muxed(_ => true),
+        };
     }
 
     /// <summary>The audio-only stream to pair with a video-only one: the default track, AAC when there is one, highest bitrate.</summary>
@@ -90,7 +139,7 @@ public static class FormatSelector
         return available.FirstOrDefault(f => Math.Min(f.Width ?? 0, f.Height ?? 0) == height)?.Resolution;
     }
 
-    private static string CodecName(string? codec) => codec?.Split('.')[0].ToLowerInvariant() switch
+    internal static string CodecName(string? codec) => codec?.Split('.')[0].ToLowerInvariant() switch
     {
         "vp9" or "vp09" => "VP9",
         "av01" => "AV1",

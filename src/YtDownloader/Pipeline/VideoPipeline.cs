@@ -7,7 +7,7 @@ using YtDownloader.Urls;
 namespace YtDownloader.Pipeline;
 
 /// <summary>A request to put one video, at one quality, into storage.</summary>
-public sealed record UploadRequest(VideoId VideoId, string Quality, string? Title = null);
+public sealed record UploadRequest(VideoId VideoId, string Quality, string? Title = null, OutputFormat Output = OutputFormat.Mp4);
 
 /// <summary>A request resolved into a video, the streams to fetch, its title and its object key.</summary>
 public sealed record PreparedUpload(VideoInfo Video, DownloadPlan Plan, string Title, string Key);
@@ -38,10 +38,10 @@ public sealed class VideoPipeline(
     public async Task<PreparedUpload> PrepareAsync(UploadRequest request, CancellationToken cancellationToken)
     {
         var video = await sources.GetVideoAsync(request.VideoId, cancellationToken);
-        var plan = FormatSelector.Choose(video, request.Quality);
+        var plan = FormatSelector.Choose(video, request.Quality, request.Output);
         limits.Check(video, plan);
         var title = string.IsNullOrWhiteSpace(request.Title) ? video.Title : request.Title.Trim();
-        return new PreparedUpload(video, plan, title, ObjectKeys.For(storage.Value.S3.Prefix, video.Id, title, plan.Quality));
+        return new PreparedUpload(video, plan, title, ObjectKeys.For(storage.Value.S3.Prefix, video.Id, title, plan.Quality, plan.Output.Extension()));
     }
 
     public async Task<UploadResult> RunAsync(UploadRequest request, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
@@ -49,8 +49,8 @@ public sealed class VideoPipeline(
         progress?.Report(new PipelineProgress(PipelinePhase.Resolving, 0, 0, null));
         var (video, plan, title, key) = await PrepareAsync(request, cancellationToken);
         var description = new ObjectDescription(
-            "video/mp4",
-            ObjectKeys.ReadableFileName(title, plan.Quality),
+            plan.Output.ContentType(),
+            ObjectKeys.ReadableFileName(title, plan.Quality, plan.Output.Extension()),
             new Dictionary<string, string>
             {
                 ["title"] = ObjectKeys.MetadataTitle(title),
@@ -60,9 +60,9 @@ public sealed class VideoPipeline(
             });
 
         var expected = plan.SourceBytes;
-        var transfer = new TransferCounter(plan.NeedsMerge ? PipelinePhase.Muxing : PipelinePhase.Downloading, expected, progress);
+        var transfer = new TransferCounter(plan.NeedsMerge || plan.NeedsConversion ? PipelinePhase.Muxing : PipelinePhase.Downloading, expected, progress);
 
-        var result = plan.NeedsMerge
+        var result = plan.NeedsMerge || plan.NeedsConversion
             ? await MuxAndStoreAsync(plan, key, description, transfer, cancellationToken)
             : await StoreSingleAsync(plan, key, description, transfer, cancellationToken);
 
@@ -70,7 +70,7 @@ public sealed class VideoPipeline(
         return new UploadResult(video, plan, result);
     }
 
-    /// <summary>A muxed MP4 needs no ffmpeg: its bytes go from the media server to storage as they are.</summary>
+    /// <summary>A muxed MP4 or an AAC audio stream needs no ffmpeg: its bytes go from the media server to storage as they are.</summary>
     private async Task<StoredObject> StoreSingleAsync(
         DownloadPlan plan, string key, ObjectDescription description, TransferCounter transfer, CancellationToken cancellationToken)
     {
@@ -89,7 +89,12 @@ public sealed class VideoPipeline(
             try
             {
                 await using (var output = pipe.Writer.AsStream(leaveOpen: true))
-                    await muxer.MuxAsync(plan, output, transfer.AddDownloaded, stop.Token);
+                {
+                    if (plan.NeedsMerge)
+                        await muxer.MuxAsync(plan, output, transfer.AddDownloaded, stop.Token);
+                    else
+                        await muxer.ConvertAudioAsync(plan, output, transfer.AddDownloaded, stop.Token);
+                }
                 await pipe.Writer.CompleteAsync();
             }
             catch (Exception ex)

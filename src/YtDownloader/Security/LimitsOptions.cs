@@ -20,4 +20,7 @@ public sealed class LimitsOptions
     public int JobRequests { get; set; } = 10;
 
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Most videos a playlist or channel listing follows its continuations to; the rest is marked truncated.</summary>
+    public int MaxPlaylistVideos { get; set; } = 500;
 }

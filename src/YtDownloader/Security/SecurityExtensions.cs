@@ -40,6 +40,7 @@ public static class SecurityExtensions
             .Validate(o => o.MaxRequestBodyBytes >= 1024, "Limits:MaxRequestBodyBytes must be at least 1024.")
             .Validate(o => o.MetadataRequests > 0 && o.JobRequests > 0 && o.RateLimitWindow > TimeSpan.Zero,
                 "Limits:MetadataRequests, Limits:JobRequests and Limits:RateLimitWindow must be positive.")
+            .Validate(o => o.MaxPlaylistVideos is >= 1 and <= 10_000, "Limits:MaxPlaylistVideos must be between 1 and 10000.")
             .ValidateOnStart();
         services.AddSingleton<VideoLimits>();
         services.AddRateLimiter(RateLimitPolicies.Configure);

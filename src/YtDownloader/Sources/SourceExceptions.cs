@@ -55,3 +55,10 @@ public sealed class AllSourcesFailedException(IReadOnlyList<(string Source, YtDo
     private static VideoUnavailableException? VerdictOf(IReadOnlyList<(string Source, YtDownloaderException Error)> failures) =>
         VideoUnavailableException.MostTelling(failures.Select(f => f.Error));
 }
+
+/// <summary>A playlist or channel cannot be listed: it does not exist (404), or is private or of a kind YouTube will not show (422).</summary>
+public sealed class PlaylistUnavailableException(ErrorCategory category, string message)
+    : YtDownloaderException(category, message)
+{
+    public override string Title => "Playlist cannot be listed";
+}

@@ -41,6 +41,7 @@ public static class SourcesServices
         services.AddSingleton(sp => new InnerTubeClient(sp.CreateClient(YoutubeHttpClient), sp.GetRequiredService<YoutubeOrigin>()));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PlayerScriptCache>(sp, sp.CreateClient(YoutubeHttpClient)));
         services.AddSingleton<YoutubeSource>();
+        services.AddSingleton(sp => new BrowseClient(sp.CreateClient(YoutubeHttpClient), sp.GetRequiredService<YoutubeOrigin>()));
         services.AddSingleton(sp =>
         {
             var instances = sp.GetRequiredService<IOptions<InvidiousOptions>>().Value.Instances;

@@ -11,8 +11,8 @@ public static class ObjectKeys
 {
     private const int MaxTitleLength = 80;
 
-    public static string For(string prefix, VideoId id, string title, string quality) =>
-        $"{prefix}{id.Value}/{FileStem(title, quality)}.mp4";
+    public static string For(string prefix, VideoId id, string title, string quality, string extension = "mp4") =>
+        $"{prefix}{id.Value}/{FileStem(title, quality)}.{SafeSegment(extension)}";
 
     /// <summary>"{safe-title}_{quality}", also the readable download file name.</summary>
     public static string FileStem(string title, string quality) => $"{SafeTitle(title)}_{SafeSegment(quality)}";
@@ -53,7 +53,7 @@ public static class ObjectKeys
     /// The title as a person reads it, for Content-Disposition: only what a file system or header cannot
     /// hold is replaced (separators, control, bidirectional-override and other format characters).
     /// </summary>
-    public static string ReadableFileName(string title, string quality)
+    public static string ReadableFileName(string title, string quality, string extension = "mp4")
     {
         var builder = new StringBuilder();
         foreach (var rune in title.EnumerateRunes())
@@ -67,7 +67,7 @@ public static class ObjectKeys
             builder.Append(unsafeChar ? "_" : rune.ToString());
         }
         var readable = builder.ToString().Trim().Trim('.');
-        return $"{(readable.Length == 0 ? "video" : readable)}_{SafeSegment(quality)}.mp4";
+        return $"{(readable.Length == 0 ? "video" : readable)}_{SafeSegment(quality)}.{SafeSegment(extension)}";
     }
 
     /// <summary>

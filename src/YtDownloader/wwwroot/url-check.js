@@ -20,9 +20,15 @@ async function load() {
   }
 }
 
-/** {id} for a YouTube video link or ID, {reason} for anything else, null while the module is not loaded. */
+/**
+ * {id?, list?: {kind, id, unlistable}} for a link naming a video, a playlist or channel, or both;
+ * {reason} for anything else; null while the module is not loaded.
+ */
 export function checkLink(text) {
   if (exports === null) return null;
-  const id = exports.VideoIdOf(text);
-  return id ? { id } : { reason: exports.RejectionOf(text) };
+  const id = exports.VideoIdOf(text) ?? undefined;
+  const found = exports.ListOf(text);
+  const list = found ? { kind: found[0], id: found[1], unlistable: found[2] || null } : undefined;
+  if (!id && !list) return { reason: exports.LinkRejectionOf(text) };
+  return { id, list };
 }

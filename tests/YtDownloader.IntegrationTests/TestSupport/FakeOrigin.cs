@@ -45,7 +45,7 @@ public enum MediaFault
 /// <c>/api/v1/videos/{id}</c> answer in the real shapes, built from recorded responses, with media URLs
 /// pointing back here; <c>/media/{name}</c> serves the generated files with Range support and injectable faults.
 /// </summary>
-public sealed class FakeOrigin : IAsyncLifetime
+public sealed partial class FakeOrigin : IAsyncLifetime
 {
     public const string PlayableVideo = "aaaaaaaaaaa";
     private const string CipherCase = "2025-02_relatedmix-tvhtml5-cipher_K4DyBUG242c";
@@ -71,6 +71,7 @@ public sealed class FakeOrigin : IAsyncLifetime
             await next(context);
         });
         _app.MapPost("/youtubei/v1/player", PlayerAsync);
+        MapBrowse(_app);
         _app.MapGet("/api/v1/videos/{id}", InvidiousVideo);
         _app.MapGet("/media/{name}", MediaAsync);
         // i.ytimg.com's thumbnail paths, which the service sends here once the origin is configured.
