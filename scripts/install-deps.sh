@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the external tools YtDownloader needs, only when they are missing.
 #
-#   scripts/install-deps.sh [ffmpeg] [s3] [chromium] [yt-dlp]
+#   scripts/install-deps.sh [ffmpeg] [s3] [chromium] [yt-dlp] [postgres]
 #
 #   ffmpeg    ffmpeg (the service muxes video and audio with it)
 #   s3        a local S3 server for the tests: Ceph (ceph-mon, ceph-osd) + radosgw, and curl
 #   chromium  Debian's chromium, for the page's browser tests and figures (never a downloaded browser)
 #   yt-dlp    Debian's yt-dlp, for the tests of yt-dlp as a source (run on recorded info: Debian's is too old
 #             for today's YouTube; a server that uses yt-dlp needs a current one, see README)
+#   postgres  PostgreSQL's server programs (initdb, pg_ctl), for the tests of jobs shared through PostgreSQL;
+#             the tests start their own server in a temporary folder, never the system service
 #
 # Without arguments all are checked. Needs Debian/Ubuntu (apt-get) and root or sudo,
 # but only when something is actually missing. Safe to run again: installed tools are
@@ -15,7 +17,7 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 [ffmpeg] [s3] [chromium] [yt-dlp]" >&2
+  echo "usage: $0 [ffmpeg] [s3] [chromium] [yt-dlp] [postgres]" >&2
   exit 2
 }
 
@@ -23,11 +25,13 @@ want_ffmpeg=0
 want_s3=0
 want_chromium=0
 want_ytdlp=0
+want_postgres=0
 if [ "$#" -eq 0 ]; then
   want_ffmpeg=1
   want_s3=1
   want_chromium=1
   want_ytdlp=1
+  want_postgres=1
 fi
 for arg in "$@"; do
   case "$arg" in
@@ -35,6 +39,7 @@ for arg in "$@"; do
     s3) want_s3=1 ;;
     chromium) want_chromium=1 ;;
     yt-dlp) want_ytdlp=1 ;;
+    postgres) want_postgres=1 ;;
     -h | --help) usage ;;
     *) echo "install-deps: unknown component '$arg'" >&2; usage ;;
   esac
@@ -92,6 +97,17 @@ if [ "$want_ytdlp" -eq 1 ]; then
   else
     echo "install-deps: yt-dlp missing, will install: yt-dlp"
     packages+=(yt-dlp)
+  fi
+fi
+
+if [ "$want_postgres" -eq 1 ]; then
+  # Debian keeps the server programs off PATH, under /usr/lib/postgresql/<major>/bin.
+  initdb=$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -n 1 || true)
+  if [ -n "$initdb" ]; then
+    echo "install-deps: PostgreSQL already installed ($(dirname "$initdb"))"
+  else
+    echo "install-deps: PostgreSQL server programs missing (initdb), will install: postgresql"
+    packages+=(postgresql)
   fi
 fi
 

@@ -4,8 +4,15 @@ using YtDownloader.IntegrationTests.TestSupport;
 
 namespace YtDownloader.IntegrationTests;
 
+/// <summary>The jobs specs with the jobs in SQLite, the default.</summary>
+public sealed class SqliteJobsSpecs(ServiceFixture fixture) : JobsSpecs<ServiceFixture>(fixture);
+
+/// <summary>The same jobs specs with the jobs in PostgreSQL: everything works the same on both engines.</summary>
+public sealed class PostgresJobsSpecs(PostgresServiceFixture fixture) : JobsSpecs<PostgresServiceFixture>(fixture);
+
 /// <summary>Uploads as jobs, on the real service, the fake origin (slowed down where a job must be caught running) and real S3.</summary>
-public sealed class JobsSpecs(ServiceFixture fixture) : IClassFixture<ServiceFixture>, IDisposable
+public abstract class JobsSpecs<TFixture>(TFixture fixture) : IClassFixture<TFixture>, IDisposable
+    where TFixture : ServiceFixture
 {
     private static readonly string[] PhaseOrder = ["queued", "resolving", "downloading", "muxing", "uploading", "done"];
 
@@ -16,9 +23,12 @@ public sealed class JobsSpecs(ServiceFixture fixture) : IClassFixture<ServiceFix
         return id;
     }
 
-    private Dictionary<string, string?> Settings(params (string Key, string Value)[] overrides)
+    /// <summary>Settings for a service with a new jobs database of its own; pass them to two starts to share one.</summary>
+    private async Task<Dictionary<string, string?>> SettingsAsync(params (string Key, string Value)[] overrides)
     {
         var settings = ServiceFactory.S3Settings(fixture.Origin, fixture.S3);
+        var (database, connection) = await fixture.NewJobsDatabaseAsync();
+        settings[database] = connection;
         foreach (var (key, value) in overrides)
             settings[key] = value;
         return settings;
@@ -27,7 +37,11 @@ public sealed class JobsSpecs(ServiceFixture fixture) : IClassFixture<ServiceFix
     /// <summary>Slows every media response so that a 3-second test video takes a few seconds to move.</summary>
     private void SlowOrigin(long bytesPerSecond) => fixture.Origin.BytesPerSecondPerConnection = bytesPerSecond;
 
-    public void Dispose() => fixture.Origin.BytesPerSecondPerConnection = null;
+    public void Dispose()
+    {
+        fixture.Origin.BytesPerSecondPerConnection = null;
+        GC.SuppressFinalize(this);
+    }
 
     private static Task<string> KeyOfAsync(JsonElement job) => Task.FromResult(job.GetProperty("result").Text("key"));
 
@@ -35,7 +49,7 @@ public sealed class JobsSpecs(ServiceFixture fixture) : IClassFixture<ServiceFix
     public async Task A_jobs_events_arrive_in_order_with_growing_bytes_and_end_done_with_the_object_in_S3()
     {
         SlowOrigin(100_000);
-        await using var service = ServiceFactory.Start(Settings());
+        await using var service = ServiceFactory.Start(await SettingsAsync());
         using var http = service.CreateClient();
         var video = NewVideo("e");
 
@@ -70,7 +84,7 @@ public sealed class JobsSpecs(ServiceFixture fixture) : IClassFixture<ServiceFix
     public async Task Ten_jobs_with_three_slots_never_run_more_than_three_at_once_and_all_finish_as_valid_MP4s()
     {
         SlowOrigin(60_000);
-        await using var service = ServiceFactory.Start(Settings(("Jobs:MaxConcurrent", "3")));
+        await using var service = ServiceFactory.Start(await SettingsAsync(("Jobs:MaxConcurrent", "3")));
         using var http = service.CreateClient();
         var videos = Enumerable.Range(0, 10).Select(i => NewVideo($"t{i}")).ToList();
 
@@ -110,7 +124,7 @@ public sealed class JobsSpecs(ServiceFixture fixture) : IClassFixture<ServiceFix
     public async Task A_job_cancelled_in_the_middle_of_its_upload_leaves_no_object_and_no_open_multipart_upload()
     {
         SlowOrigin(20_000);
-        await using var service = ServiceFactory.Start(Settings());
+        await using var service = ServiceFactory.Start(await SettingsAsync());
         using var http = service.CreateClient();
         var video = NewVideo("c");
         var (_, job, _) = await http.CreateJobAsync(video, "1080p");
@@ -134,7 +148,8 @@ public sealed class JobsSpecs(ServiceFixture fixture) : IClassFixture<ServiceFix
     public async Task A_job_the_server_was_killed_under_runs_again_after_a_restart_and_finishes()
     {
         SlowOrigin(40_000);
-        var settings = Settings(("Jobs:DatabasePath", Path.Combine(Path.GetTempPath(), $"ytd-kill-{Guid.NewGuid():N}.db")));
+        // Another process takes over the killed one's lease once it expires (SQLite: at once, the file is its alone).
+        var settings = await SettingsAsync(("Jobs:LeaseDuration", "00:00:10"));
         var video = NewVideo("k");
         string id;
         await using (var first = await ServerProcess.StartAsync(settings))
@@ -156,7 +171,7 @@ public sealed class JobsSpecs(ServiceFixture fixture) : IClassFixture<ServiceFix
 
         ended.Text("phase").ShouldBe("done", ended.ToString());
         ended.GetProperty("attempts").GetInt32().ShouldBe(2);
-        (await fixture.S3.ListOpenUploadsAsync()).ShouldNotContain(u => u.Key.Contains(video, StringComparison.Ordinal));
+        (await fixture.S3.ListOpenUploadsAsync()).ShouldNotContain(u => u.Key.Contains(video, StringComparison.Ordinal), string.Join('\n', second.Output));
         var probe = await Ffprobe.ProbeAsync(await fixture.S3.DownloadAsync(await KeyOfAsync(ended), Directory.CreateTempSubdirectory("ytd-jobs-").FullName));
         probe.Video.Height.ShouldBe(1080);
     }
@@ -165,7 +180,7 @@ public sealed class JobsSpecs(ServiceFixture fixture) : IClassFixture<ServiceFix
     public async Task A_job_running_when_the_server_gets_SIGTERM_is_queued_again_and_runs_on_the_next_start()
     {
         SlowOrigin(30_000);
-        var settings = Settings(("Jobs:DatabasePath", Path.Combine(Path.GetTempPath(), $"ytd-term-{Guid.NewGuid():N}.db")));
+        var settings = await SettingsAsync();
         var video = NewVideo("g");
         string id;
         await using (var first = await ServerProcess.StartAsync(settings))
@@ -190,10 +205,32 @@ public sealed class JobsSpecs(ServiceFixture fixture) : IClassFixture<ServiceFix
     }
 
     [Fact]
+    public async Task A_done_jobs_download_link_is_signed_when_it_is_read_so_it_works_long_after_the_job_ended()
+    {
+        await using var service = ServiceFactory.Start(await SettingsAsync(("Storage:S3:PresignedUrlLifetime", "00:00:02")));
+        using var http = service.CreateClient();
+        var (_, job, _) = await http.CreateJobAsync(NewVideo("l"), "360p");
+        var ended = await http.WaitForEndAsync(job.Text("id"));
+        ended.Text("phase").ShouldBe("done", ended.ToString());
+        var linkAtTheEnd = ended.GetProperty("result").Text("downloadUrl");
+
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var linkNow = (await http.GetJobAsync(job.Text("id"))).GetProperty("result").Text("downloadUrl");
+        var listed = (await http.ListJobsAsync()).Single(j => j.Text("id") == job.Text("id")).GetProperty("result").Text("downloadUrl");
+
+        using var anyone = new HttpClient();
+        (await anyone.GetAsync(linkAtTheEnd)).IsSuccessStatusCode.ShouldBeFalse("the link made when the job ended has expired");
+        using var download = await anyone.GetAsync(linkNow);
+        download.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await download.Content.ReadAsByteArrayAsync()).Length.ShouldBe((int)ended.GetProperty("result").GetProperty("size").GetInt64());
+        (await anyone.GetAsync(listed)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_job_over_the_time_limit_fails_with_504_and_leaves_nothing_behind()
     {
         SlowOrigin(5_000);
-        await using var service = ServiceFactory.Start(Settings(("Jobs:Timeout", "00:00:02")));
+        await using var service = ServiceFactory.Start(await SettingsAsync(("Jobs:Timeout", "00:00:02")));
         using var http = service.CreateClient();
         var video = NewVideo("o");
 
@@ -212,7 +249,7 @@ public sealed class JobsSpecs(ServiceFixture fixture) : IClassFixture<ServiceFix
     public async Task Two_requests_for_the_same_video_and_quality_make_one_job_and_a_third_reuses_the_object()
     {
         SlowOrigin(100_000);
-        await using var service = ServiceFactory.Start(Settings());
+        await using var service = ServiceFactory.Start(await SettingsAsync());
         using var http = service.CreateClient();
         var video = NewVideo("s");
 
@@ -239,7 +276,7 @@ public sealed class JobsSpecs(ServiceFixture fixture) : IClassFixture<ServiceFix
     public async Task A_request_beyond_the_queue_limit_is_answered_429_with_Retry_After()
     {
         SlowOrigin(10_000);
-        await using var service = ServiceFactory.Start(Settings(("Jobs:MaxConcurrent", "1"), ("Jobs:MaxQueued", "1")));
+        await using var service = ServiceFactory.Start(await SettingsAsync(("Jobs:MaxConcurrent", "1"), ("Jobs:MaxQueued", "1")));
         using var http = service.CreateClient();
 
         var (running, first, _) = await http.CreateJobAsync(NewVideo("q"), "720p");
@@ -263,7 +300,7 @@ public sealed class JobsSpecs(ServiceFixture fixture) : IClassFixture<ServiceFix
     [Fact]
     public async Task Jobs_are_listed_newest_first_a_page_at_a_time_and_an_unknown_job_is_404()
     {
-        await using var service = ServiceFactory.Start(Settings());
+        await using var service = ServiceFactory.Start(await SettingsAsync());
         using var http = service.CreateClient();
         var ids = new List<string>();
         foreach (var video in new[] { NewVideo("p"), NewVideo("p"), NewVideo("p") })

@@ -1,5 +1,4 @@
 using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using YtDownloader.Jobs;
@@ -11,9 +10,6 @@ namespace YtDownloader.Api;
 /// <summary>Uploads as jobs: created, followed live, listed, cancelled.</summary>
 public static class JobsApi
 {
-    // Byte counts change with every chunk; a few updates a second are enough for a progress bar.
-    private static readonly TimeSpan EventInterval = TimeSpan.FromMilliseconds(250);
-
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/api/jobs");
@@ -38,10 +34,9 @@ public static class JobsApi
             var (batch, created) = await PlaylistApi.SubmitBatchAsync(body!, runner, browse, limits.Value, cancellationToken);
             return TypedResults.Accepted($"/api/jobs?batch={batch}", BatchResponse.From(batch, created, BaseUrl(context)));
         }
-        var (job, _) = await runner.SubmitAsync(UploadApi.ParseRequest(body), cancellationToken);
-        var snapshot = job.Snapshot();
-        var response = JobResponse.From(snapshot, BaseUrl(context));
-        return snapshot.Phase == JobPhase.Done
+        var job = await runner.SubmitAsync(UploadApi.ParseRequest(body), cancellationToken);
+        var response = JobResponse.From(job, BaseUrl(context));
+        return job.Phase == JobPhase.Done
             ? TypedResults.Ok(response)
             : TypedResults.Accepted($"/api/jobs/{job.Id}", response);
     }
@@ -75,28 +70,15 @@ public static class JobsApi
         string id, JobRunner runner, HttpContext context, CancellationToken cancellationToken)
     {
         // An unknown job is a 404 before the stream starts.
-        var first = await runner.GetAsync(id, cancellationToken);
-        return TypedResults.ServerSentEvents(Follow(first, runner.Live(id), BaseUrl(context), cancellationToken));
+        await runner.GetAsync(id, cancellationToken);
+        var baseUrl = BaseUrl(context);
+        return TypedResults.ServerSentEvents(Follow(runner.FollowAsync(id, cancellationToken), baseUrl));
     }
 
-    private static async IAsyncEnumerable<SseItem<JobResponse>> Follow(
-        JobSnapshot first, Job? live, Uri baseUrl, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SseItem<JobResponse>> Follow(IAsyncEnumerable<JobSnapshot> states, Uri baseUrl)
     {
-        if (live is null)
-        {
-            yield return new SseItem<JobResponse>(JobResponse.From(first, baseUrl), "job");
-            yield break;
-        }
-        while (true)
-        {
-            var next = live.NextChange;
-            var snapshot = live.Snapshot();
+        await foreach (var snapshot in states)
             yield return new SseItem<JobResponse>(JobResponse.From(snapshot, baseUrl), "job");
-            if (snapshot.HasEnded)
-                yield break;
-            await next.WaitAsync(cancellationToken);
-            await Task.Delay(EventInterval, cancellationToken);
-        }
     }
 
     internal static Uri BaseUrl(HttpContext context) => PublicBaseUrl.Of(context);

@@ -20,9 +20,9 @@ public static class UploadApi
     public static async Task<Ok<UploadResponse>> UploadAsync(
         UploadRequestBody? body, JobRunner runner, HttpContext context, CancellationToken cancellationToken)
     {
-        var (job, _) = await runner.SubmitAsync(ParseRequest(body), cancellationToken);
+        var job = await runner.SubmitAsync(ParseRequest(body), cancellationToken);
         // The job is not tied to this request: if the client goes away, only the waiting stops.
-        var result = await job.Completion.WaitAsync(cancellationToken);
+        var result = await runner.WaitForResultAsync(job, cancellationToken);
         return TypedResults.Ok(UploadResponse.From(result, JobsApi.BaseUrl(context)));
     }
 

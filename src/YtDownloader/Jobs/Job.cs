@@ -41,10 +41,14 @@ public sealed record JobSnapshot(
     double? WaitingSeconds = null,
     string? Provider = null,
     IReadOnlyList<ProviderHandover>? Handovers = null,
+    ErrorCategory? FailureCategory = null,
     string? Batch = null,
     OutputFormat Format = OutputFormat.Mp4)
 {
-    public bool HasEnded => Phase is JobPhase.Done or JobPhase.Failed or JobPhase.Cancelled;
+    /// <summary>The phases after which a job never changes again.</summary>
+    public static readonly IReadOnlySet<JobPhase> EndedPhases = new HashSet<JobPhase> { JobPhase.Done, JobPhase.Failed, JobPhase.Cancelled };
+
+    public bool HasEnded => EndedPhases.Contains(Phase);
 
     /// <summary>Back in the queue, to run again from the start: nothing of the last run counts.</summary>
     public JobSnapshot Restarted() => this with
@@ -57,6 +61,13 @@ public sealed record JobSnapshot(
     /// jobs only when their turn comes (a playlist of hundreds is not looked up video by video in one request).
     /// </summary>
     public bool IsResolved => Key.Length > 0;
+
+    /// <summary>How an ended job that did not finish is reported to a caller waiting for its result.</summary>
+    public Exception Failure() => Phase == JobPhase.Cancelled
+        ? new JobCancelledException(Id)
+        : FailureCategory is { } category
+            ? new JobFailedException(category, Error ?? "The job failed.")
+            : new InvalidOperationException(Error);
 }
 
 /// <summary>
@@ -133,7 +144,10 @@ public sealed class Job : IProgress<PipelineProgress>
 
     public JobSnapshot Fail(Exception exception, string message)
     {
-        var snapshot = Update(s => s with { Phase = JobPhase.Failed, FinishedAt = _time.GetUtcNow(), Error = message });
+        var snapshot = Update(s => s with
+        {
+            Phase = JobPhase.Failed, FinishedAt = _time.GetUtcNow(), Error = message, FailureCategory = (exception as YtDownloaderException)?.Category,
+        });
         _completion.TrySetException(exception);
         return snapshot;
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using YtDownloader.Pipeline;
 using YtDownloader.Sources;
@@ -18,12 +19,15 @@ public sealed record BatchVideo(VideoId VideoId, string Title);
 public sealed record BatchRequest(IReadOnlyList<BatchVideo> Videos, string Quality, OutputFormat Output);
 
 /// <summary>
-/// Runs uploads as jobs: at most <see cref="JobsOptions.MaxConcurrent"/> at once, the rest in order; a request
-/// equal to a waiting or running job joins it; one whose object exists is answered with it. Every change is
-/// written to the <see cref="JobStore"/>, so that after a restart, graceful or not, no job is lost.
+/// Runs uploads as jobs. The queue is the <see cref="IJobStore"/>: a job waits as a row until one of this node's
+/// <see cref="JobsOptions.MaxConcurrent"/> workers (or another node's, on PostgreSQL) claims it, oldest first, and
+/// holds its lease, renewed with every progress write, while it runs. A request equal to a waiting or running job
+/// joins it; one whose object exists is answered with it. A job whose node died is taken over once its lease
+/// expires: its half-done upload is aborted and it runs again, up to <see cref="JobsOptions.MaxAttempts"/> runs.
 /// </summary>
 public sealed class JobRunner(
-    JobStore store,
+    IJobStore store,
+    JobSignals signals,
     VideoPipeline pipeline,
     IVideoStore videos,
     IOptions<JobsOptions> options,
@@ -31,21 +35,30 @@ public sealed class JobRunner(
     ILogger<JobRunner> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
-    private readonly Channel<Job> _queue = Channel.CreateUnbounded<Job>();
-    private readonly ConcurrentDictionary<string, Job> _live = new();
-    private readonly SemaphoreSlim _admission = new(1, 1);
-    private readonly TaskCompletionSource _recovered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    // Batch jobs beyond the room left in the queue wait here, in order, and move into the queue as room opens.
-    private readonly Lock _heldGate = new();
-    private readonly Queue<Job> _held = new();
-    private readonly ConcurrentDictionary<string, Job> _heldIds = new();
+    // Progress reaches the store (and so other nodes) at most this often; each write also renews the lease and
+    // learns of a cancel asked on another node.
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(400);
 
-    /// <summary>Creates a job, or joins an equal one, or answers with the existing object.</summary>
-    /// <returns>The job, and whether this request created it.</returns>
-    public async Task<(Job Job, bool Created)> SubmitAsync(JobRequest request, CancellationToken cancellationToken)
+    // How often an idle worker looks at the store without a signal: a node that dies sends none when its lease ends.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    // Byte counts change with every chunk; a few updates a second are enough for a progress bar.
+    private static readonly TimeSpan EventInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly ConcurrentDictionary<string, Job> _running = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<JobResult>> _waiters = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>This process among the nodes sharing the store: written on each job it claims.</summary>
+    public string NodeId { get; } = options.Value.NodeId ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    private TimeSpan Lease => options.Value.LeaseDuration;
+
+    /// <summary>Creates a job, or joins an equal waiting or running one, or answers with the existing object.</summary>
+    public async Task<JobSnapshot> SubmitAsync(JobRequest request, CancellationToken cancellationToken)
     {
-        await _recovered.Task.WaitAsync(cancellationToken);
+        await _ready.Task.WaitAsync(cancellationToken);
 
         // Resolved before queuing: a private video or an unknown quality is answered now, and the key is known.
         var (video, plan, title, key) = await pipeline.PrepareAsync(
@@ -54,132 +67,200 @@ public sealed class JobRunner(
             Guid.CreateVersion7().ToString("N"), request.Url, video.Id.Value, plan.Quality, title, key, JobPhase.Queued, 0, 0,
             plan.SourceBytes, time.GetUtcNow(), Format: plan.Output);
 
-        await _admission.WaitAsync(cancellationToken);
-        try
+        while (true)
         {
-            if (Running(key) is { } equal)
-                return (equal, false);
+            if (await store.FindActiveAsync(key, cancellationToken) is { } equal)
+                return Current(equal);
             if (options.Value.ReuseExisting && await videos.FindAsync(key, cancellationToken) is { } existing)
             {
-                var reused = new Job(snapshot with { Reused = true }, time);
-                reused.Complete(JobResult.From(video, plan, existing));
+                var reused = new Job(snapshot with { Reused = true }, time).Complete(JobResult.From(video, plan, existing));
                 ServiceMetrics.JobEnded("reused", null, 0, 0);
-                await store.SaveAsync(reused.Snapshot(), cancellationToken);
-                return (reused, true);
+                await store.AddAsync(reused, cancellationToken);
+                return reused;
             }
-            var waiting = QueuedCount();
+            var waiting = await store.CountQueuedAsync(cancellationToken);
             if (waiting >= options.Value.MaxQueued)
                 throw new QueueFullException(waiting, RetryAfter);
-
-            var job = new Job(snapshot, time);
-            await store.SaveAsync(snapshot, cancellationToken);
-            Enqueue(job);
-            return (job, true);
-        }
-        finally
-        {
-            _admission.Release();
+            if (await store.AddAsync(snapshot, cancellationToken))
+                return snapshot;
+            // An equal request, here or on another node, added its job first: the next round joins it.
         }
     }
 
     /// <summary>
     /// Creates one job per video, in order, with one batch ID. Nothing is looked up yet: each job finds its video
-    /// when its turn comes, and is answered at once with the existing object (reuse) or joins an equal running job
-    /// then. Jobs beyond the room left in the queue wait, in order, for room instead of the batch being refused.
+    /// when its turn comes, and is answered then with the existing object (reuse) or waits for an equal job. A batch
+    /// does not count against <see cref="JobsOptions.MaxQueued"/>: its jobs wait in order, however many.
     /// </summary>
     public async Task<(string Batch, IReadOnlyList<JobSnapshot> Jobs)> SubmitBatchAsync(BatchRequest request, CancellationToken cancellationToken)
     {
-        await _recovered.Task.WaitAsync(cancellationToken);
+        await _ready.Task.WaitAsync(cancellationToken);
         var batch = Guid.CreateVersion7().ToString("N");
-        var jobs = request.Videos.Select(v => new Job(new JobSnapshot(
+        var jobs = request.Videos.Select(v => new JobSnapshot(
             Guid.CreateVersion7().ToString("N"), $"https://www.youtube.com/watch?v={v.VideoId}", v.VideoId.Value, request.Quality, v.Title,
-            Key: "", JobPhase.Queued, 0, 0, null, time.GetUtcNow(), Batch: batch, Format: request.Output), time)).ToList();
-
-        await _admission.WaitAsync(cancellationToken);
-        try
-        {
-            await store.SaveBatchAsync(batch, jobs.Select(j => j.Snapshot()).ToList(), cancellationToken);
-            foreach (var job in jobs)
-                Hold(job);
-            AdmitHeld();
-        }
-        finally
-        {
-            _admission.Release();
-        }
-        return (batch, jobs.Select(j => j.Snapshot()).ToList());
+            Key: "", JobPhase.Queued, 0, 0, null, time.GetUtcNow(), Batch: batch, Format: request.Output)).ToList();
+        await store.AddBatchAsync(jobs, cancellationToken);
+        return (batch, jobs);
     }
 
-    /// <summary>A batch's jobs in order, live where they wait or run.</summary>
+    /// <summary>A batch's jobs in order, live where they run on this node.</summary>
     public async Task<IReadOnlyList<JobSnapshot>> ListBatchAsync(string batch, CancellationToken cancellationToken)
     {
         var stored = await store.ListBatchAsync(batch, cancellationToken);
         if (stored.Count == 0)
             throw new BatchNotFoundException(batch);
-        return stored.Select(j => _live.TryGetValue(j.Id, out var live) ? live.Snapshot() : j).ToList();
+        var jobs = new List<JobSnapshot>(stored.Count);
+        foreach (var job in stored)
+            jobs.Add(await WithFreshLinkAsync(Current(job), cancellationToken));
+        return jobs;
     }
 
-    /// <summary>Cancels every job of the batch that has not ended: waiting ones at once, running ones as <see cref="CancelAsync"/> does.</summary>
+    /// <summary>Cancels every job of the batch that has not ended: waiting ones at once, running ones on whichever node.</summary>
     public async Task<IReadOnlyList<JobSnapshot>> CancelBatchAsync(string batch, CancellationToken cancellationToken)
     {
-        var jobs = _live.Values.Where(j => j.Snapshot().Batch == batch).ToList();
-        foreach (var job in jobs)
-            job.RequestCancel();
-        foreach (var job in jobs.Where(j => j.Snapshot().Phase == JobPhase.Queued))
+        foreach (var job in (await ListBatchAsync(batch, cancellationToken)).Where(j => !j.HasEnded))
         {
-            await store.SaveAsync(job.MarkCancelled(), cancellationToken);
-            _live.TryRemove(job.Id, out _);
-            _heldIds.TryRemove(job.Id, out _);
+            var cancelled = job with { Phase = JobPhase.Cancelled, FinishedAt = time.GetUtcNow() };
+            if (job.Phase == JobPhase.Queued && await store.CancelQueuedAsync(cancelled, cancellationToken))
+                continue;
+            await store.RequestCancelAsync(job.Id, cancellationToken);
         }
         // Running jobs notice within moments; answer with their ends when they come quickly.
-        await Task.WhenAny(
-            Task.WhenAll(jobs.Select(j => j.Completion.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default))),
-            Task.Delay(TimeSpan.FromSeconds(15), cancellationToken));
-        return await ListBatchAsync(batch, cancellationToken);
+        var patience = time.GetUtcNow() + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            var jobs = await ListBatchAsync(batch, cancellationToken);
+            if (jobs.All(j => j.HasEnded) || time.GetUtcNow() > patience)
+                return jobs;
+            await Task.Delay(EventInterval, time, cancellationToken);
+        }
     }
 
-    /// <summary>The job as it is now: live if it waits or runs, else as the database has it.</summary>
+    /// <summary>The job as it is now: live if it runs on this node, else as the store has it.</summary>
     public async Task<JobSnapshot> GetAsync(string id, CancellationToken cancellationToken) =>
-        _live.TryGetValue(id, out var job) ? job.Snapshot() : await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id);
-
-    /// <summary>The job if it is waiting or running, to follow its changes.</summary>
-    public Job? Live(string id) => _live.GetValueOrDefault(id);
+        await WithFreshLinkAsync(
+            _running.TryGetValue(id, out var job) ? job.Snapshot() : await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id),
+            cancellationToken);
 
     public async Task<JobPage> ListAsync(int limit, string? before, CancellationToken cancellationToken)
     {
         var page = await store.ListAsync(limit, before, cancellationToken);
-        return page with { Jobs = page.Jobs.Select(j => _live.TryGetValue(j.Id, out var live) ? live.Snapshot() : j).ToList() };
+        var jobs = new List<JobSnapshot>(page.Jobs.Count);
+        foreach (var job in page.Jobs)
+            jobs.Add(await WithFreshLinkAsync(Current(job), cancellationToken));
+        return page with { Jobs = jobs };
     }
 
-    /// <summary>Cancels a waiting job at once, or a running one (its downloads, ffmpeg and multipart upload stop).</summary>
+    /// <summary>A done job's download link made as it is read: one made when the job ended would expire with time.</summary>
+    private async Task<JobSnapshot> WithFreshLinkAsync(JobSnapshot job, CancellationToken cancellationToken) =>
+        job.Result is { } result
+            ? job with { Result = result with { DownloadUrl = await videos.DownloadUrlAsync(result.Key, cancellationToken) } }
+            : job;
+
+    /// <summary>
+    /// The job's states until it ends, in order: from this node's memory while it runs here (every change), else
+    /// from the store (as often as the node running it writes progress).
+    /// </summary>
+    public async IAsyncEnumerable<JobSnapshot> FollowAsync(string id, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        JobSnapshot? last = null;
+        while (true)
+        {
+            if (_running.TryGetValue(id, out var job))
+            {
+                while (true)
+                {
+                    var next = job.NextChange;
+                    var snapshot = await WithFreshLinkAsync(job.Snapshot(), cancellationToken);
+                    yield return last = snapshot;
+                    if (snapshot.HasEnded)
+                        yield break;
+                    await WhenChangedAsync(next, cancellationToken);
+                    // Handed back (the server stopping) or lost to another node: from here on the store tells.
+                    if (!_running.ContainsKey(id))
+                        break;
+                    await Task.Delay(EventInterval, cancellationToken);
+                }
+            }
+            var changed = signals.NextChange(id);
+            var stored = await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id);
+            if (stored != last)
+                yield return last = await WithFreshLinkAsync(stored, cancellationToken);
+            if (stored.HasEnded)
+            {
+                signals.Forget(id, changed);
+                yield break;
+            }
+            await WhenChangedAsync(changed, cancellationToken);
+            await Task.Delay(EventInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>The job's result once it ends, or the exception that failed it (the original one when it ran on this node).</summary>
+    public async Task<JobResult> WaitForResultAsync(JobSnapshot job, CancellationToken cancellationToken)
+    {
+        if (job.HasEnded)
+            return job.Result ?? throw job.Failure();
+        var local = _waiters.GetOrAdd(job.Id, _ => new TaskCompletionSource<JobResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            while (true)
+            {
+                var changed = signals.NextChange(job.Id);
+                // This node completes the waiter before it writes the end, so a local end is always seen here first.
+                if (local.Task.IsCompleted)
+                    return await local.Task;
+                var stored = await store.FindAsync(job.Id, cancellationToken) ?? throw new JobNotFoundException(job.Id);
+                if (stored.HasEnded)
+                {
+                    signals.Forget(job.Id, changed);
+                    return local.Task.IsCompleted ? await local.Task : (await WithFreshLinkAsync(stored, cancellationToken)).Result ?? throw stored.Failure();
+                }
+                await Task.WhenAny(local.Task, WhenChangedAsync(changed, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+        finally
+        {
+            _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource<JobResult>>(job.Id, local));
+        }
+    }
+
+    /// <summary>Cancels a waiting job at once, or a running one on whichever node (its downloads, ffmpeg and multipart upload stop).</summary>
     public async Task<JobSnapshot> CancelAsync(string id, CancellationToken cancellationToken)
     {
-        if (!_live.TryGetValue(id, out var job))
-        {
-            var stored = await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id);
+        var stored = await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id);
+        if (stored.HasEnded)
             throw new JobAlreadyEndedException(stored);
-        }
-        job.RequestCancel();
-        if (job.Snapshot().Phase == JobPhase.Queued)
-        {
-            await store.SaveAsync(job.MarkCancelled(), cancellationToken);
-            _live.TryRemove(id, out _);
-            _heldIds.TryRemove(id, out _);
-        }
+        var cancelled = stored with { Phase = JobPhase.Cancelled, FinishedAt = time.GetUtcNow() };
+        if (stored.Phase == JobPhase.Queued && await store.CancelQueuedAsync(cancelled, cancellationToken))
+            return cancelled;
+
+        await store.RequestCancelAsync(id, cancellationToken);
         // A running job notices within moments; answer with its end when it comes quickly.
-        await Task.WhenAny(job.Completion, Task.Delay(TimeSpan.FromSeconds(15), cancellationToken));
-        return job.Snapshot();
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(TimeSpan.FromSeconds(15));
+        var latest = stored;
+        try
+        {
+            await foreach (var snapshot in FollowAsync(id, patience.Token))
+                latest = snapshot;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Still stopping: answer with the job as it is.
+        }
+        return latest;
     }
 
-    /// <summary>Opens the database and puts every unfinished job back in the queue before the workers start.</summary>
+    /// <summary>Opens the store (bringing its schema up to date) before the first request or claim.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken);
-        foreach (var unfinished in await store.UnfinishedAsync(cancellationToken))
-            await RecoverAsync(unfinished, cancellationToken);
-        AdmitHeld();
-        _recovered.TrySetResult();
-        ServiceMetrics.ObserveQueue(() => _live.Values.Count(j => j.Snapshot().Phase == JobPhase.Queued));
+        signals.CancelRequested += id => _running.GetValueOrDefault(id)?.RequestCancel();
+        // Read once per scrape; the waiting jobs of every node, as the store counts them (an indexed count).
+        ServiceMetrics.ObserveQueue(() => store.CountQueuedAsync(CancellationToken.None).GetAwaiter().GetResult());
+        _ready.TrySetResult();
         await base.StartAsync(cancellationToken);
     }
 
@@ -188,167 +269,222 @@ public sealed class JobRunner(
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            await foreach (var job in _queue.Reader.ReadAllAsync(stoppingToken))
-                await RunAsync(job, stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: what still waits stays queued in the database and runs on the next start.
+            var claimable = signals.NextClaimable;
+            try
+            {
+                if (await store.ClaimAsync(NodeId, Lease, stoppingToken) is { } claimed)
+                    await RunAsync(claimed, stoppingToken);
+                else
+                    await WhenChangedAsync(claimable, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: what still waits stays queued in the store for the next start or another node.
+                return;
+            }
+            catch (DbException ex)
+            {
+                logger.LogWarning("Could not claim a job from the store: {Error}", ex.Message);
+                await Task.Delay(PollInterval, time, CancellationToken.None);
+            }
         }
     }
 
-    private async Task RunAsync(Job job, CancellationToken stoppingToken)
+    private async Task RunAsync(JobSnapshot claimed, CancellationToken stoppingToken)
     {
-        if (job.CancelRequested)
+        var job = new Job(claimed.Restarted(), time);
+        // Held here from the claim on: this node's own job whose renewals fell behind (a stalled machine, a slow
+        // abort before it starts) is claimed again by another worker, and that claim only renewed its lease.
+        if (!_running.TryAdd(job.Id, job))
             return;
-        await SaveAsync(job.Start());
-        AdmitHeld();
-        using var run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, job.CancellationToken);
-        run.CancelAfter(options.Value.Timeout);
         try
         {
-            if (!job.Snapshot().IsResolved && await ResolveAsync(job, run.Token))
+            if (claimed.Phase != JobPhase.Queued && !await TakeOverAsync(claimed, stoppingToken))
                 return;
-            var snapshot = job.Snapshot();
-            var result = await pipeline.RunAsync(new UploadRequest(job.VideoId, snapshot.Quality, snapshot.Title, snapshot.Format), job, run.Token);
-            await SaveAsync(job.Complete(JobResult.From(result.Video, result.Plan, result.Object)));
+            if (await UpdateAsync(job, job.Start()) == JobLease.Lost)
+                return;
+            var (final, lost) = await RunPipelineAsync(job, stoppingToken);
+            if (lost)
+            {
+                logger.LogWarning("Job {JobId} was taken over by another node after this one lost its lease; stopped here", job.Id);
+                return;
+            }
+            Settle(job.Id, final);
+            await UpdateAsync(job, final);
+        }
+        finally
+        {
+            _running.TryRemove(job.Id, out _);
+        }
+    }
+
+    private async Task<(JobSnapshot Final, bool Lost)> RunPipelineAsync(Job job, CancellationToken stoppingToken)
+    {
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, job.CancellationToken);
+        run.CancelAfter(options.Value.Timeout);
+        using var stopBeating = new CancellationTokenSource();
+        var lost = false;
+        var beating = HeartbeatAsync(job, () => { lost = true; run.Cancel(); }, stopBeating.Token);
+        JobSnapshot final;
+        try
+        {
+            if (!job.Snapshot().IsResolved && await ResolveAsync(job, run.Token) is { } answered)
+                final = answered;
+            else
+            {
+                var snapshot = job.Snapshot();
+                var result = await pipeline.RunAsync(new UploadRequest(job.VideoId, snapshot.Quality, snapshot.Title, snapshot.Format), job, run.Token);
+                final = job.Complete(JobResult.From(result.Video, result.Plan, result.Object));
+            }
         }
         catch (Exception) when (job.CancelRequested)
         {
-            await SaveAsync(job.MarkCancelled());
+            final = job.MarkCancelled();
         }
         catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
-            // The server is stopping, not the job failing: the store has aborted the upload; run it again next start.
+            // The server is stopping, not the job failing: the store has aborted the upload; the job is handed back
+            // at once, for another node or the next start.
             logger.LogInformation("Job {JobId} goes back to the queue: the server is stopping", job.Id);
-            await SaveAsync(job.Requeue());
+            final = job.Requeue();
+        }
+        catch (Exception) when (lost)
+        {
+            final = job.Snapshot();
         }
         catch (OperationCanceledException) when (run.IsCancellationRequested)
         {
             var timedOut = new JobTimedOutException(options.Value.Timeout);
-            await SaveAsync(job.Fail(timedOut, timedOut.Message));
+            final = job.Fail(timedOut, timedOut.Message);
         }
         catch (YtDownloaderException ex)
         {
             logger.LogInformation("Job {JobId} failed: {Error}", job.Id, ex.Message);
-            await SaveAsync(job.Fail(ex, ex.Message));
+            final = job.Fail(ex, ex.Message);
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Job {JobId} failed unexpectedly", job.Id);
-            await SaveAsync(job.Fail(ex, "Something went wrong on the server. The error was logged; please try again."));
+            final = job.Fail(ex, "Something went wrong on the server. The error was logged; please try again.");
         }
-        finally
+        // No progress write may land after the final one.
+        await stopBeating.CancelAsync();
+        await beating;
+        return (final, lost);
+    }
+
+    /// <summary>Writes the running job's progress a few times a second, renewing its lease and hearing of cancels.</summary>
+    private async Task HeartbeatAsync(Job job, Action onLost, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(ProgressInterval, time);
+        try
         {
-            _live.TryRemove(job.Id, out _);
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                try
+                {
+                    if (await store.UpdateAsync(job.Snapshot(), NodeId, Lease, stop) == JobLease.Lost)
+                    {
+                        onLost();
+                        return;
+                    }
+                }
+                catch (DbException ex)
+                {
+                    // The job goes on; the next write renews the lease if the database is back in time.
+                    logger.LogWarning("Could not write the progress of job {JobId}: {Error}", job.Id, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
         }
     }
 
     /// <summary>
-    /// A batch job's turn: its video is looked up now. An equal job already running is waited for, and an object
-    /// that exists answers the job (dedup and reuse per video, so a second run of a playlist stores only what is new).
+    /// A batch job's turn: its video is looked up now. An equal job waiting or running (on any node) is waited for,
+    /// and an object that exists answers the job (so a second run of a playlist stores only what is new).
     /// </summary>
-    /// <returns>Whether the job ended here, without a download of its own.</returns>
-    private async Task<bool> ResolveAsync(Job job, CancellationToken cancellationToken)
+    /// <returns>The job's end when it ended here without a download of its own, else null with its key now known.</returns>
+    private async Task<JobSnapshot?> ResolveAsync(Job job, CancellationToken cancellationToken)
     {
         var snapshot = job.Snapshot();
         var prepared = await pipeline.PrepareAsync(new UploadRequest(job.VideoId, snapshot.Quality, null, snapshot.Format), cancellationToken);
-        await SaveAsync(job.Resolve(prepared));
-        if (Running(prepared.Key, except: job) is { } equal)
+        while (await store.FindActiveAsync(prepared.Key, cancellationToken) is { } equal && equal.Id != job.Id)
         {
-            try
+            // Whatever its end: done leaves an object to reuse, a failure lets this job try for itself.
+            await foreach (var _ in FollowAsync(equal.Id, cancellationToken))
             {
-                await equal.Completion.WaitAsync(cancellationToken);
-            }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                // The other job failed: this one tries for itself.
             }
         }
-        if (!options.Value.ReuseExisting || await videos.FindAsync(prepared.Key, cancellationToken) is not { } existing)
-            return false;
-        await SaveAsync(job.Complete(JobResult.From(prepared.Video, prepared.Plan, existing), reused: true));
-        return true;
+        job.Resolve(prepared);
+        if (options.Value.ReuseExisting && await videos.FindAsync(prepared.Key, cancellationToken) is { } existing)
+            return job.Complete(JobResult.From(prepared.Video, prepared.Plan, existing), reused: true);
+        // The key goes into the store now: from here an equal request joins this job.
+        await UpdateAsync(job, job.Snapshot());
+        return null;
     }
 
-    private void Hold(Job job)
+    /// <summary>A job whose node died under it: its half-done upload is aborted; it runs again unless it has used its runs.</summary>
+    private async Task<bool> TakeOverAsync(JobSnapshot interrupted, CancellationToken cancellationToken)
     {
-        lock (_heldGate)
+        try
         {
-            _live[job.Id] = job;
-            _heldIds[job.Id] = job;
-            _held.Enqueue(job);
+            // A batch job interrupted before it looked its video up has no key, and so nothing half-done.
+            if (interrupted.IsResolved)
+                await videos.AbortUnfinishedAsync(interrupted.Key, cancellationToken);
         }
+        catch (YtDownloaderException ex)
+        {
+            logger.LogWarning("Could not abort the half-done upload of job {JobId}: {Error}", interrupted.Id, ex.Message);
+        }
+        if (interrupted.Attempts < options.Value.MaxAttempts)
+        {
+            logger.LogInformation("Job {JobId} was interrupted (its server stopped or lost its lease); it runs again from the start", interrupted.Id);
+            return true;
+        }
+        var failed = interrupted with
+        {
+            Phase = JobPhase.Failed,
+            FinishedAt = time.GetUtcNow(),
+            Error = $"The server stopped {interrupted.Attempts} times while this job ran, so it was not tried again. Start it anew to retry.",
+            FailureCategory = ErrorCategory.UpstreamFailed,
+        };
+        Settle(interrupted.Id, failed);
+        await UpdateAsync(null, failed);
+        return false;
     }
 
-    /// <summary>Moves held batch jobs into the queue, in order, while it has room.</summary>
-    private void AdmitHeld()
+    /// <summary>Hands an ended job's outcome to callers on this node waiting for it, with the original exception.</summary>
+    private void Settle(string id, JobSnapshot final)
     {
-        lock (_heldGate)
-        {
-            while (_held.TryPeek(out var next) && (!_heldIds.ContainsKey(next.Id) || QueuedCount() < options.Value.MaxQueued))
-            {
-                _held.Dequeue();
-                // A job cancelled while held has already left.
-                if (_heldIds.TryRemove(next.Id, out _))
-                    _queue.Writer.TryWrite(next);
-            }
-        }
-    }
-
-    /// <summary>Jobs waiting in the queue itself; held batch jobs wait outside it.</summary>
-    private int QueuedCount() => _live.Values.Count(j => j.Snapshot().Phase == JobPhase.Queued && !_heldIds.ContainsKey(j.Id));
-
-    /// <summary>A job found unfinished at start: queued ones wait again; one the process died under is retried from the start.</summary>
-    private async Task RecoverAsync(JobSnapshot unfinished, CancellationToken cancellationToken)
-    {
-        if (unfinished.Phase != JobPhase.Queued && unfinished.IsResolved)
-        {
-            try
-            {
-                await videos.AbortUnfinishedAsync(unfinished.Key, cancellationToken);
-            }
-            catch (YtDownloaderException ex)
-            {
-                logger.LogWarning("Could not abort the half-done upload of job {JobId}: {Error}", unfinished.Id, ex.Message);
-            }
-            if (unfinished.Attempts >= options.Value.MaxAttempts)
-            {
-                await store.SaveAsync(unfinished with
-                {
-                    Phase = JobPhase.Failed,
-                    FinishedAt = time.GetUtcNow(),
-                    Error = $"The server stopped {unfinished.Attempts} times while this job ran, so it was not tried again. Start it anew to retry.",
-                }, cancellationToken);
-                return;
-            }
-            logger.LogInformation("Job {JobId} was interrupted by a restart; it runs again from the start", unfinished.Id);
-        }
-        var job = new Job(unfinished.Restarted(), time);
-        await store.SaveAsync(job.Snapshot(), cancellationToken);
-        if (unfinished.Batch is null)
-            Enqueue(job);
+        if (!final.HasEnded || !_waiters.TryRemove(id, out var waiter))
+            return;
+        if (final.Result is { } result)
+            waiter.TrySetResult(result);
         else
-            Hold(job);
+            waiter.TrySetException(_running.TryGetValue(id, out var job) && job.Completion.Exception?.InnerException is { } original ? original : final.Failure());
     }
 
-    private void Enqueue(Job job)
+    // A job's state must reach the store even when the request or the server is being cancelled.
+    private async Task<JobLease> UpdateAsync(Job? job, JobSnapshot snapshot)
     {
-        _live[job.Id] = job;
-        _queue.Writer.TryWrite(job);
-    }
-
-    private Job? Running(string key, Job? except = null) =>
-        _live.Values.FirstOrDefault(j => j != except && j.Key == key && !j.Snapshot().HasEnded);
-
-    // A job's state must reach the database even when the request or the server is being cancelled.
-    private Task SaveAsync(JobSnapshot snapshot)
-    {
-        if (snapshot.HasEnded)
+        var lease = await store.UpdateAsync(snapshot, NodeId, Lease, CancellationToken.None);
+        if (lease == JobLease.CancelRequested)
+            job?.RequestCancel();
+        if (snapshot.HasEnded && lease != JobLease.Lost)
             ServiceMetrics.JobEnded(
                 snapshot.Phase.ToString().ToLowerInvariant(), snapshot.FinishedAt - snapshot.StartedAt, snapshot.DownloadedBytes, snapshot.UploadedBytes);
-        return store.SaveAsync(snapshot, CancellationToken.None);
+        return lease;
+    }
+
+    private JobSnapshot Current(JobSnapshot stored) => _running.TryGetValue(stored.Id, out var live) ? live.Snapshot() : stored;
+
+    private static async Task WhenChangedAsync(Task changed, CancellationToken cancellationToken)
+    {
+        await Task.WhenAny(changed, Task.Delay(PollInterval, cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
     }
 }

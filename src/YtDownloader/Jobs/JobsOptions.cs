@@ -14,7 +14,10 @@ public sealed class JobsOptions
     /// <summary>Answer a request whose object already exists with that object instead of downloading again.</summary>
     public bool ReuseExisting { get; set; } = true;
 
-    /// <summary>The SQLite database holding every job and its result, relative to the content root.</summary>
+    /// <summary>
+    /// The SQLite database holding every job and its result, relative to the content root, when
+    /// <c>ConnectionStrings:Jobs</c> is not set.
+    /// </summary>
     public string DatabasePath { get; set; } = "data/jobs.db";
 
     /// <summary>A job running longer than this fails.</summary>
@@ -22,4 +25,13 @@ public sealed class JobsOptions
 
     /// <summary>Runs a job gets when the server dies under it; after that it is marked failed.</summary>
     public int MaxAttempts { get; set; } = 2;
+
+    /// <summary>This node's name in the job rows; by default the machine's name and the process ID.</summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>
+    /// How long a node holds a running job without renewing it (it renews a few times a second): a node that dies
+    /// loses its jobs to the others this long after its last renewal.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -52,7 +52,7 @@ public static class ReadinessChecks
         }, JsonSerializerOptions.Web, context.RequestAborted);
     }
 
-    private sealed class JobStoreCheck(JobStore store) : IHealthCheck
+    private sealed class JobStoreCheck(IJobStore store) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {

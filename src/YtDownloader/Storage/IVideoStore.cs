@@ -18,6 +18,12 @@ public interface IVideoStore
     /// <summary>The complete object under this key, if there is one.</summary>
     Task<StoredObject?> FindAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A link to download the object under this key, made now: a presigned link for S3, valid for its lifetime
+    /// from this moment, so that an old job's link works whenever it is read.
+    /// </summary>
+    Task<Uri> DownloadUrlAsync(string key, CancellationToken cancellationToken);
+
     /// <summary>Throws a <see cref="StorageException"/> when the store cannot take objects now (a bucket that is gone, a folder not writable).</summary>
     Task CheckAsync(CancellationToken cancellationToken);
 

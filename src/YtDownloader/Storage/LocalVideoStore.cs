@@ -61,6 +61,9 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options, SignedLi
             ? Stored(key, new FileInfo(PathOf(key)!).Length, description.ContentType)
             : null;
 
+    // A signed link that expires: made anew each time a job is read.
+    public Task<Uri> DownloadUrlAsync(string key, CancellationToken cancellationToken) => Task.FromResult(Link(key));
+
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
         var probe = Path.Combine(Root, $".ready-{Guid.NewGuid():N}.partial");
@@ -94,9 +97,12 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options, SignedLi
     /// <summary>The object with its signed link, relative to wherever the service serves the store's files.</summary>
     private StoredObject Stored(string key, long size, string contentType)
     {
-        var url = new Uri($"{string.Join('/', key.Split('/').Select(Uri.EscapeDataString))}?{links.QueryFor(key)}", UriKind.Relative);
+        var url = Link(key);
         return new StoredObject(key, Bucket, size, contentType, url, url);
     }
+
+    private Uri Link(string key) => new($"{string.Join('/', key.Split('/').Select(Uri.EscapeDataString))}?{links.QueryFor(key)}", UriKind.Relative);
+
 
     // ENOSPC and EDQUOT on Unix (.NET reports the errno), ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL on Windows.
     private static bool IsDiskFull(Exception ex) =>

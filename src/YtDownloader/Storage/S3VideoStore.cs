@@ -79,6 +79,8 @@ internal sealed class S3VideoStore(
         }
     }
 
+    public Task<Uri> DownloadUrlAsync(string key, CancellationToken cancellationToken) => PresignAsync(key);
+
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
         try

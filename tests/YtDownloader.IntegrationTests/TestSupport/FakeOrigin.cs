@@ -79,7 +79,7 @@ public sealed partial class FakeOrigin : IAsyncLifetime
         _app = builder.Build();
         _app.Use(async (context, next) =>
         {
-            Requests.Enqueue($"{context.Request.Method} {context.Request.Path}");
+            Requests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
             RecordCookies(context);
             RequestHeaders.Enqueue(($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}", context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString())));
             await next(context);
@@ -95,7 +95,7 @@ public sealed partial class FakeOrigin : IAsyncLifetime
 
     public Uri BaseUrl { get; private set; } = null!;
 
-    /// <summary>Every request seen, as "METHOD /path".</summary>
+    /// <summary>Every request seen, as "METHOD /path?query".</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
     /// <summary>Every request seen, as "METHOD /path?query", with the headers it came with.</summary>

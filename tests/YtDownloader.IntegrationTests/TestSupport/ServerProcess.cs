@@ -10,22 +10,27 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private ServerProcess(Process process, Uri baseUrl)
+    private ServerProcess(Process process, Uri baseUrl, System.Collections.Concurrent.ConcurrentQueue<string> output)
     {
         _process = process;
         BaseUrl = baseUrl;
+        Output = output;
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>What the service wrote to stdout and stderr so far, for a failing test to show.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; }
 
     /// <summary>Starts the service with these settings (as environment variables, e.g. <c>Jobs:MaxConcurrent</c>) and waits until it is healthy.</summary>
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var baseUrl = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
-        // Drained so that a chatty log never blocks the service on a full pipe.
-        var process = Launch(settings, ["--urls", baseUrl.ToString()], _ => { });
+        // Drained so that a chatty log never blocks the service on a full pipe; kept for a failing test to show.
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var process = Launch(settings, ["--urls", baseUrl.ToString()], output.Enqueue);
 
-        var server = new ServerProcess(process, baseUrl);
+        var server = new ServerProcess(process, baseUrl, output);
         using var http = server.CreateClient();
         for (var attempt = 0; attempt < 150; attempt++)
         {

@@ -8,7 +8,7 @@ public class ServiceFixture : IAsyncLifetime
     public S3TestServer S3 { get; } = new();
     public ServiceFactory Service { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         await Media.InitializeAsync();
         await PrepareMediaAsync(Media);
@@ -30,7 +30,11 @@ public class ServiceFixture : IAsyncLifetime
 
     public HttpClient CreateClient() => Service.CreateClient();
 
-    public async ValueTask DisposeAsync()
+    /// <summary>The setting that gives a service a jobs database of its own, new and empty (a SQLite file here).</summary>
+    public virtual Task<(string Key, string Value)> NewJobsDatabaseAsync() =>
+        Task.FromResult(("Jobs:DatabasePath", Path.Combine(Path.GetTempPath(), $"ytd-jobs-{Guid.NewGuid():N}.db")));
+
+    public virtual async ValueTask DisposeAsync()
     {
         await Service.DisposeAsync();
         await S3.DisposeAsync();

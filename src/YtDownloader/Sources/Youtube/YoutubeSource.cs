@@ -15,7 +15,6 @@ internal sealed class YoutubeSource(
     InnerTubeClient innerTube,
     PlayerScriptCache playerScripts,
     ClientOrder order,
-    SourceHealth health,
     PoTokenProvider poTokens,
     SourceHealth health,
     YoutubeOrigin origin,
