@@ -30,7 +30,8 @@ public static class MetricsExport
             .AddMeter(ServiceMetrics.MeterName)
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
-            .AddPrometheusExporter());
+            // Every scrape reads the instruments as they are: a cached answer would hide a job that just ended.
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
     }
 
     public static void MapMetricsExport(this WebApplication app)
