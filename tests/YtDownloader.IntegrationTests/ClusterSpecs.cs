@@ -166,6 +166,10 @@ public sealed class ClusterSpecs(ClusterFixture fixture) : IClassFixture<Cluster
         var (_, job, _) = await http.CreateJobAsync(video, "1080p");
         var id = job.Text("id");
         await http.WaitUntilTransferringAsync(id);
+        // The multipart upload opens a moment after the first bytes arrive: kill the node only once it is there.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await fixture.S3.ListOpenUploadsAsync()).Any(u => u.Key.Contains(video, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
         (await fixture.S3.ListOpenUploadsAsync()).ShouldContain(u => u.Key.Contains(video, StringComparison.Ordinal));
         var (doomed, survivor) = (await NodesOfJobsAsync(database))[id] == "a" ? (a, b) : (b, a);
 
