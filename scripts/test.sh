@@ -61,7 +61,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=${DOTNET_CLI_TELEMETRY_OPTOUT:-1}
 export DOTNET_NOLOGO=${DOTNET_NOLOGO:-1}
 
 section "Running the tests (dotnet test, S3 at $YTD_TEST_S3_SERVICE_URL)"
+# The run's output is kept so that the failures can be repeated at the end, where a long log is read first.
+log=$(mktemp -t ytdownloader-test.XXXXXX.log)
 rc=0
-dotnet test --solution YtDownloader.slnx -c Release "$@" || rc=$?
+dotnet test --solution YtDownloader.slnx -c Release "$@" 2>&1 | tee "$log" || rc=$?
 section_done "Running the tests (exit code $rc)"
+if [ "$rc" -ne 0 ]; then
+  section "Failed tests, repeated from the log above"
+  grep -E -A 25 '^[[:space:]]*failed [^0-9]' "$log" | head -n 300 || echo "(no test failure named: the build or the runner failed)"
+fi
+rm -f "$log"
 exit "$rc"
