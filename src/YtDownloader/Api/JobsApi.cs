@@ -19,7 +19,8 @@ public static class JobsApi
         jobs.MapGet("", ListAsync).WithName("ListJobs").WithSummary("Jobs, newest first, a page at a time; or one batch's jobs with batch=<id>.");
         jobs.MapDelete("", CancelBatchAsync).WithName("CancelBatch").WithSummary("Cancels every job of a batch (batch=<id>) that has not ended.");
         jobs.MapGet("/{id}", GetAsync).WithName("GetJob");
-        jobs.MapDelete("/{id}", CancelAsync).WithName("CancelJob").WithSummary("Cancels a waiting or running job.");
+        jobs.MapDelete("/{id}", CancelAsync).WithName("CancelJob")
+            .WithSummary("Cancels a waiting or running job (200 with the job); removes an ended one from the history (204).");
         jobs.MapGet("/{id}/events", EventsAsync).WithName("JobEvents")
             .WithSummary("The job's progress as server-sent events (type \"job\"), until it ends.");
         return app;
@@ -56,8 +57,11 @@ public static class JobsApi
     public static async Task<Ok<JobResponse>> GetAsync(string id, JobRunner runner, HttpContext context, CancellationToken cancellationToken) =>
         TypedResults.Ok(JobResponse.From(await runner.GetAsync(id, cancellationToken), BaseUrl(context)));
 
-    public static async Task<Ok<JobResponse>> CancelAsync(string id, JobRunner runner, HttpContext context, CancellationToken cancellationToken) =>
-        TypedResults.Ok(JobResponse.From(await runner.CancelAsync(id, cancellationToken), BaseUrl(context)));
+    public static async Task<Results<Ok<JobResponse>, NoContent>> CancelAsync(
+        string id, JobRunner runner, HttpContext context, CancellationToken cancellationToken) =>
+        await runner.CancelOrRemoveAsync(id, cancellationToken) is { } cancelled
+            ? TypedResults.Ok(JobResponse.From(cancelled, BaseUrl(context)))
+            : TypedResults.NoContent();
 
     public static async Task<Ok<BatchResponse>> CancelBatchAsync(string? batch, JobRunner runner, HttpContext context, CancellationToken cancellationToken)
     {

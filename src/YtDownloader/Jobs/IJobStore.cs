@@ -64,6 +64,9 @@ public interface IJobStore
     /// <summary>Ends a job that no node has claimed yet; <see langword="false"/> when one has.</summary>
     Task<bool> CancelQueuedAsync(JobSnapshot cancelled, CancellationToken cancellationToken);
 
+    /// <summary>Removes an ended job from the history (its object stays); <see langword="false"/> when it has not ended or is gone.</summary>
+    Task<bool> RemoveEndedAsync(string id, CancellationToken cancellationToken);
+
     /// <summary>Asks whichever node runs the job to cancel it.</summary>
     Task RequestCancelAsync(string id, CancellationToken cancellationToken);
 }

@@ -172,6 +172,16 @@ public abstract class SqlJobStore(JobSignals signals) : IJobStore
         return true;
     }
 
+    public async Task<bool> RemoveEndedAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var removed = await ExecuteAsync(connection, null, $"DELETE FROM jobs WHERE id = @id AND phase IN ({Ended})", cancellationToken, ("@id", id));
+        if (removed == 0)
+            return false;
+        await AnnounceAsync(connection, [JobChanged(id)], cancellationToken);
+        return true;
+    }
+
     public async Task RequestCancelAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

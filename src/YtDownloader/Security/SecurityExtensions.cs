@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
-using YtDownloader.Pipeline;
 
 namespace YtDownloader.Security;
 
@@ -36,13 +35,11 @@ public static class SecurityExtensions
         // answer a bare 400 first and accept any host when the setting is *, stands aside.
         services.PostConfigure<HostFilteringOptions>(o => o.AllowedHosts = ["*"]);
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section)
-            .Validate(o => o.MaxDurationMinutes > 0 && o.MaxBytes > 0, "Limits:MaxDurationMinutes and Limits:MaxBytes must be positive.")
             .Validate(o => o.MaxRequestBodyBytes >= 1024, "Limits:MaxRequestBodyBytes must be at least 1024.")
             .Validate(o => o.MetadataRequests > 0 && o.JobRequests > 0 && o.RateLimitWindow > TimeSpan.Zero,
                 "Limits:MetadataRequests, Limits:JobRequests and Limits:RateLimitWindow must be positive.")
             .Validate(o => o.MaxPlaylistVideos is >= 1 and <= 10_000, "Limits:MaxPlaylistVideos must be between 1 and 10000.")
             .ValidateOnStart();
-        services.AddSingleton<VideoLimits>();
         services.AddRateLimiter(RateLimitPolicies.Configure);
 
         services.AddOptions<CorsSettings>().BindConfiguration(CorsSettings.Section);

@@ -21,10 +21,20 @@ public enum UnavailableReason
 /// <param name="said">What the source answered, in its own words (status and reason), for a list of what each client said.</param>
 public sealed class VideoUnavailableException(UnavailableReason reason, string message, string? said = null)
     : YtDownloaderException(
-        reason is UnavailableReason.BotCheck or UnavailableReason.PoTokenRequired ? ErrorCategory.NeedsConfiguration : ErrorCategory.NotPlayable,
+        reason switch
+        {
+            UnavailableReason.BotCheck => ErrorCategory.RefusedForNow,
+            UnavailableReason.PoTokenRequired => ErrorCategory.NeedsConfiguration,
+            _ => ErrorCategory.NotPlayable,
+        },
         message)
 {
-    public override string Title => Category == ErrorCategory.NeedsConfiguration ? "The server needs configuring to download this video" : "Video cannot be downloaded";
+    public override string? Title => Category switch
+    {
+        ErrorCategory.NeedsConfiguration => "The server needs configuring to download this video",
+        ErrorCategory.NotPlayable => "Video cannot be downloaded",
+        _ => null,
+    };
 
     public UnavailableReason Reason { get; } = reason;
 
@@ -65,7 +75,7 @@ public sealed class AllSourcesFailedException(IReadOnlyList<(string Source, YtDo
     /// <summary>The most telling verdict of a source that says the video itself cannot be played, if any did.</summary>
     public VideoUnavailableException? Unavailable => VerdictOf(Failures);
 
-    public override string Title => Unavailable is null ? "YouTube could not be reached" : "Video cannot be downloaded";
+    public override string? Title => Unavailable is null ? "YouTube could not be reached" : Unavailable.Title;
 
     /// <summary>Each source tried and what it answered; for YouTube, each client.</summary>
     public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?>
@@ -102,7 +112,12 @@ public sealed class AllClientsFailedException(IReadOnlyList<(string Client, YtDo
 {
     public IReadOnlyList<(string Client, YtDownloaderException Error)> Attempts { get; } = attempts;
 
-    public override string Title => Category == ErrorCategory.UpstreamFailed ? "YouTube could not be reached" : "Video cannot be downloaded";
+    public override string? Title => Category switch
+    {
+        ErrorCategory.UpstreamFailed => "YouTube could not be reached",
+        ErrorCategory.RefusedForNow => null,
+        _ => "Video cannot be downloaded",
+    };
 
     /// <summary>"Clients tried: visionos (VISIONOS 1.02): …; tv (TVHTML5 …): …."</summary>
     public string Tried => TriedBy(Attempts);
