@@ -14,8 +14,7 @@ public static class JobsApi
     {
         var jobs = app.MapGroup("/api/jobs");
         jobs.MapPost("", CreateAsync).WithName("CreateJob")
-            .WithSummary("Starts storing a video at one quality; joins an equal job, or answers with the object if it exists.")
-            .RequireRateLimiting(RateLimitPolicies.Jobs);
+            .WithSummary("Starts storing a video at one quality; joins an equal job, or answers with the object if it exists.");
         jobs.MapGet("", ListAsync).WithName("ListJobs").WithSummary("Jobs, newest first, a page at a time; or one batch's jobs with batch=<id>.");
         jobs.MapDelete("", CancelBatchAsync).WithName("CancelBatch").WithSummary("Cancels every job of a batch (batch=<id>) that has not ended.");
         jobs.MapGet("/{id}", GetAsync).WithName("GetJob");
@@ -27,15 +26,18 @@ public static class JobsApi
     }
 
     public static async Task<Results<Accepted<JobResponse>, Ok<JobResponse>, Accepted<BatchResponse>>> CreateAsync(
-        UploadRequestBody? body, JobRunner runner, BrowseClient browse, IOptions<LimitsOptions> limits, HttpContext context,
-        CancellationToken cancellationToken)
+        UploadRequestBody? body, JobRunner runner, BrowseClient browse, IOptions<LimitsOptions> limits, JobRequestBudget budget,
+        HttpContext context, CancellationToken cancellationToken)
     {
+        budget.CheckRoom(context);
         if (PlaylistApi.IsBatch(body))
         {
             var (batch, created) = await PlaylistApi.SubmitBatchAsync(body!, runner, browse, limits.Value, cancellationToken);
+            budget.Spend(context);
             return TypedResults.Accepted($"/api/jobs?batch={batch}", BatchResponse.From(batch, created, BaseUrl(context)));
         }
         var job = await runner.SubmitAsync(UploadApi.ParseRequest(body), cancellationToken);
+        budget.Spend(context);
         var response = JobResponse.From(job, BaseUrl(context));
         return job.Phase == JobPhase.Done
             ? TypedResults.Ok(response)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 
@@ -41,6 +42,7 @@ public static class SecurityExtensions
             .Validate(o => o.MaxPlaylistVideos is >= 1 and <= 10_000, "Limits:MaxPlaylistVideos must be between 1 and 10000.")
             .ValidateOnStart();
         services.AddRateLimiter(RateLimitPolicies.Configure);
+        services.AddSingleton<JobRequestBudget>();
 
         services.AddOptions<CorsSettings>().BindConfiguration(CorsSettings.Section);
         services.AddCors();
@@ -57,6 +59,7 @@ public static class SecurityExtensions
         // Malformed JSON and wrong types become exceptions the API's handler turns into a 400 with the reason,
         // in every environment, instead of a bare 400 in production.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestLineSize = RequestText.KestrelRequestLineLimit);
 
         services.AddSingleton<OutboundPolicy>();
         services.AddSingleton<IHttpMessageHandlerBuilderFilter, OutboundPolicyFilter>();
@@ -67,6 +70,7 @@ public static class SecurityExtensions
     {
         app.Use(AddSecurityHeaders);
         app.UseMiddleware<HostGuard>();
+        app.Use(RequestText.RefuseLongTargetsAsync);
         app.Use(RequestText.RefuseControlCharactersAsync);
         app.UseCors();
         app.UseMiddleware<ApiKeyMiddleware>();
