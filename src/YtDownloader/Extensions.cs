@@ -26,6 +26,7 @@ public static class Extensions
         services.AddReadinessChecks();
         services.AddOpenApiDocumentation();
         services.AddMetricsExport();
+        services.AddStartupSummary();
         services.AddSecurity();
 
         services.AddSources();

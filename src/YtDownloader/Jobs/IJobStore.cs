@@ -27,6 +27,9 @@ public interface IJobStore
     /// <summary>Whether several nodes may use this store at once (and so every node needs shared object storage).</summary>
     bool IsShared { get; }
 
+    /// <summary>Where the jobs are, in words, for messages and the start summary (never a password).</summary>
+    string Location { get; }
+
     /// <summary>Opens the database and brings its schema up to date; refuses a schema newer than this code.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 

@@ -19,8 +19,7 @@ public abstract class SqlJobStore(JobSignals signals) : IJobStore
 
     public abstract bool IsShared { get; }
 
-    /// <summary>Where the store is, for messages (never a password).</summary>
-    protected abstract string Location { get; }
+    public abstract string Location { get; }
 
     /// <summary>Schema changes in order: the first is version 1. Released ones are never edited, only followed.</summary>
     protected abstract IReadOnlyList<string> Migrations { get; }

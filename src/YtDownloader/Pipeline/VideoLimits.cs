@@ -51,7 +51,7 @@ public sealed class VideoLimits(IOptions<VideoLimitsOptions> options, ILogger<Vi
     internal static string Duration(TimeSpan duration)
     {
         if (duration.TotalMinutes < 1)
-            return $"{Math.Ceiling(duration.TotalSeconds).ToString(CultureInfo.InvariantCulture)} s";
+            return $"{Math.Round(duration.TotalSeconds).ToString(CultureInfo.InvariantCulture)} s";
         var minutes = (long)Math.Round(duration.TotalMinutes);
         var (hours, rest) = (minutes / 60, minutes % 60);
         return hours == 0 ? $"{rest} min" : rest == 0 ? $"{hours} h" : $"{hours} h {rest} min";
