@@ -72,17 +72,8 @@ internal sealed partial class PlayerScriptCache(
         return script;
     }
 
-    private async Task<string> GetTextAsync(string pathAndQuery, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await http.GetStringAsync(origin.Resolve(pathAndQuery), cancellationToken);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new SourceFailedException($"Could not fetch YouTube's player ({pathAndQuery}): {ex.Message}", ex);
-        }
-    }
+    private Task<string> GetTextAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        SourceCalls.RunAsync($"YouTube's player ({pathAndQuery})", () => http.GetStringAsync(origin.Resolve(pathAndQuery), cancellationToken), cancellationToken);
 
     public void Dispose()
     {
