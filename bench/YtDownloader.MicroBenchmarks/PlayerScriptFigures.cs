@@ -30,8 +30,8 @@ internal static class PlayerScriptFigures
             cold[way] = stopwatch.Elapsed;
         }
 
-        output.WriteLine("| Player | Way | Held loaded | Held idle | Load | Reload after release | Per signature | Per n | Known answers | Agrees with whole player |");
-        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        output.WriteLine("| Player | Way | Code run | Held loaded | Held idle | Load | Reload after release | Per signature | Per n | Known answers | Agrees with whole player |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var player in players)
         {
             var javascript = File.ReadAllText(Fixtures.Path(player));
@@ -39,6 +39,12 @@ internal static class PlayerScriptFigures
             var signatures = Fresh(known.Where(a => a.Kind == KnownAnswers.Signature).Select(a => a.Input));
             var ns = Fresh(known.Where(a => a.Kind == KnownAnswers.N).Select(a => a.Input));
 
+            var parsed = PlayerScriptPreparer.Parse(javascript);
+            var codeRun = new Dictionary<PlayerScriptWay, int>
+            {
+                [PlayerScriptWay.WholePlayer] = PlayerScriptPreparer.WholePlayer(parsed).Code.Length,
+                [PlayerScriptWay.ExtractedFunctions] = PlayerFunctionExtractor.Extract(parsed).Code.Length,
+            };
             Dictionary<string, string>? whole = null;
             foreach (var way in new[] { PlayerScriptWay.WholePlayer, PlayerScriptWay.ExtractedFunctions })
             {
@@ -47,7 +53,7 @@ internal static class PlayerScriptFigures
                     ? "—"
                     : $"{row.Outputs.Count(pair => whole.TryGetValue(pair.Key, out var expected) && expected == pair.Value)}/{whole.Count} fresh inputs";
                 whole ??= row.Outputs;
-                output.WriteLine($"| {Path.GetFileNameWithoutExtension(player)} | {Name(way)} | {row.Text} | {agreement} |");
+                output.WriteLine($"| {Path.GetFileNameWithoutExtension(player)} | {Name(way)} | {codeRun[way] / 1024} KB | {row.Text} | {agreement} |");
             }
         }
         output.WriteLine();
