@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -62,6 +63,20 @@ public sealed class PlayerScriptCacheSpecs : IDisposable
             script.TransformN(n[shift..] + n[..shift]);
             _cache.LoadedCount.ShouldBe(1);
         }
+    }
+
+    [Theory]
+    [InlineData("00:00:00", false)]
+    [InlineData("00:00:00.500", false)]
+    [InlineData("00:00:01", true)]
+    [InlineData("00:05:00", true)]
+    public void An_idle_time_under_a_second_stops_the_start(string idleTime, bool valid)
+    {
+        var result = new YoutubeOptionsValidator().Validate(null, new YoutubeOptions { PlayerIdleTime = TimeSpan.Parse(idleTime, CultureInfo.InvariantCulture) });
+
+        result.Succeeded.ShouldBe(valid);
+        if (!valid)
+            (result.FailureMessage ?? "").ShouldContain("Youtube:PlayerIdleTime");
     }
 
     public void Dispose() => _cache.Dispose();
