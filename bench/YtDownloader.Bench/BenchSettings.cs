@@ -24,8 +24,10 @@ internal sealed record BenchSettings(
     public string Bucket { get; } = $"ytd-bench-{Guid.NewGuid():N}"[..24];
 
     /// <summary>The service's settings, as a user would set them for this S3 server; everything else is default.</summary>
-    public IReadOnlyDictionary<string, string> ServerEnvironment => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string?> ServerEnvironment => new Dictionary<string, string?>
     {
+        // The log keeps what explains a figure (retries, failures), not a line per request.
+        ["Logging__LogLevel__Default"] = "Warning",
         ["Storage__S3__Bucket"] = Bucket,
         ["Storage__S3__ServiceUrl"] = S3ServiceUrl,
         ["Storage__S3__ForcePathStyle"] = "true",

@@ -21,8 +21,7 @@ void Progress(string line) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}
 // The service's own storage wiring, for the bare upload and the original design's upload: same code, same settings.
 var builder = WebApplication.CreateBuilder();
 builder.Configuration.AddInMemoryCollection(settings.ServerEnvironment
-    .Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), (string?)s.Value))
-    .Append(KeyValuePair.Create("Logging:LogLevel:Default", (string?)"Warning")));
+    .Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), s.Value)));
 builder.AddYtDownloader();
 await using var service = builder.Build();
 var s3 = service.Services.GetRequiredService<IAmazonS3>();

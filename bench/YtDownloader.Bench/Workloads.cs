@@ -38,10 +38,10 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, Func<
     /// <summary>A fresh server process, as a user runs it, pointed at this origin and the bench's bucket.</summary>
     public Task<ServerProcess> StartServerAsync(FakeOrigin origin, params (string Key, string Value)[] extra)
     {
-        var environment = new Dictionary<string, string>(settings.ServerEnvironment) { ["Youtube__Origin"] = origin.BaseUrl.ToString() };
+        var environment = new Dictionary<string, string?>(settings.ServerEnvironment) { ["Youtube__Origin"] = origin.BaseUrl.ToString() };
         foreach (var (key, value) in extra)
             environment[key] = value;
-        return ServerProcess.StartAsync(settings.ServerDll, environment, Path.Combine(settings.WorkFolder, $"server-{Interlocked.Increment(ref _jobs)}.log"));
+        return ServerProcess.StartAsync(environment, settings.ServerDll, Path.Combine(settings.WorkFolder, $"server-{Interlocked.Increment(ref _jobs)}.log"));
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using CliWrap;
 using Microsoft.Playwright;
-using YtDownloader.Bench;
+using YtDownloader.IntegrationTests.TestSupport;
 
 // Publishes the server as a user deploys it, starts it as its own process on loopback, and loads its page in
 // Debian's headless chromium: cold (a new profile, empty cache), reloaded at once, and cached (the same profile,
@@ -34,7 +34,8 @@ await Cli.Wrap("dotnet")
     .ExecuteAsync();
 
 var log = Path.Combine(Path.GetTempPath(), $"ytd-browser-bench-{Guid.NewGuid():N}.log");
-var server = await ServerProcess.StartAsync(Path.Combine(publishFolder, "YtDownloader.dll"), new Dictionary<string, string>(), log);
+var server = await ServerProcess.StartAsync(new Dictionary<string, string?> { ["Logging__LogLevel__Default"] = "Warning" },
+    Path.Combine(publishFolder, "YtDownloader.dll"), log);
 var baseUrl = server.BaseUrl.ToString().TrimEnd('/');
 try
 {

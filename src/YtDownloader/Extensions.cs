@@ -21,16 +21,12 @@ public static class Extensions
         builder.Logging.LeaveStartFailuresToBeExplained();
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-        {
-            // The original upload endpoint's clients read these two fields.
-            c.ProblemDetails.Extensions["success"] = false;
-            c.ProblemDetails.Extensions["error"] = c.ProblemDetails.Detail ?? c.ProblemDetails.Title;
-        });
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptionHandler.Complete);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddReadinessChecks();
         services.AddOpenApiDocumentation();
         services.AddMetricsExport();
+        services.AddStartupSummary();
         services.AddSecurity();
 
         services.AddSources();

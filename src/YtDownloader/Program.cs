@@ -22,6 +22,7 @@ return StartupFailure.RunOrExplain(() =>
     app.MapSourcesApi();
     app.MapFilesApi();
     app.MapAuthApi();
+    app.MapServerApi();
     app.MapOpenApiDocumentation();
     app.MapReadinessChecks();
     app.MapMetricsExport();

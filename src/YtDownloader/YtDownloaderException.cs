@@ -18,11 +18,17 @@ public enum ErrorCategory
     /// <summary>It could work, but only once the operator configures something (422): cookies, a PO token provider.</summary>
     NeedsConfiguration,
 
-    /// <summary>The request conflicts with the state of what it names (409): cancelling a job that has ended.</summary>
+    /// <summary>The request conflicts with the state of what it names (409): waiting for a job that was cancelled.</summary>
     Conflict,
 
     /// <summary>The server is full for now (429); the exception says when to come back.</summary>
     Busy,
+
+    /// <summary>
+    /// YouTube refuses this server for now (503, with Retry-After): its bot check, which usually passes after a while
+    /// and for good with cookies, a PO token provider or another address. Not 422: the video itself can be downloaded.
+    /// </summary>
+    RefusedForNow,
 
     /// <summary>Something the service depends on outside failed (502): YouTube, a media server, ffmpeg, a refused host.</summary>
     UpstreamFailed,
@@ -49,8 +55,8 @@ public abstract class YtDownloaderException(ErrorCategory category, string messa
     /// <summary>A short title for the answer; by default the category's.</summary>
     public virtual string? Title => null;
 
-    /// <summary>When a client should try again, for failures that pass (a full queue).</summary>
-    public virtual TimeSpan? RetryAfter => null;
+    /// <summary>When a client should try again, for failures that pass (a full queue, YouTube's bot check).</summary>
+    public virtual TimeSpan? RetryAfter => Category == ErrorCategory.RefusedForNow ? TimeSpan.FromMinutes(5) : null;
 
     /// <summary>Fields beyond the message that help a client act (the qualities that do exist).</summary>
     public virtual IReadOnlyDictionary<string, object?> Details { get; } = new Dictionary<string, object?>();

@@ -67,7 +67,7 @@ public sealed class FaultSpecs(ServiceFixture fixture) : IClassFixture<ServiceFi
         var (status, body, contentType) = await http.GetVideoAsync(id);
 
         contentType.ShouldBe("application/problem+json");
-        status.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        status.ShouldBe(HttpStatusCode.ServiceUnavailable);
         body.Text("detail").ShouldContain("not a bot");
     }
 

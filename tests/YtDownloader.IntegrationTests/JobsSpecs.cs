@@ -140,8 +140,28 @@ public abstract class JobsSpecs<TFixture>(TFixture fixture) : IClassFixture<TFix
         (await fixture.S3.ListOpenUploadsAsync()).ShouldNotContain(u => u.Key.Contains(video, StringComparison.Ordinal));
         (await fixture.S3.ListObjectsAsync()).ShouldNotContain(o => o.Key.Contains(video, StringComparison.Ordinal));
 
+    }
+
+    [Fact]
+    public async Task Deleting_an_ended_job_removes_it_from_the_history_and_leaves_its_object()
+    {
+        await using var service = ServiceFactory.Start(await SettingsAsync());
+        using var http = service.CreateClient();
+        var video = NewVideo("r");
+        var (_, created, _) = await http.CreateJobAsync(video, "360p");
+        var id = created.Text("id");
+        var done = await http.WaitForEndAsync(id);
+        done.Text("phase").ShouldBe("done", done.ToString());
+
+        using var removed = await http.DeleteAsync($"/api/jobs/{id}");
         using var again = await http.DeleteAsync($"/api/jobs/{id}");
-        again.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        using var gone = await http.GetAsync($"/api/jobs/{id}");
+
+        removed.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await http.ListJobsAsync()).ShouldNotContain(j => j.Text("id") == id);
+        again.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        gone.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await fixture.S3.ListObjectsAsync()).ShouldContain(o => o.Key == done.GetProperty("result").Text("key"));
     }
 
     [Fact]

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using YtDownloader.IntegrationTests.TestSupport;
 
 namespace YtDownloader.IntegrationTests;
@@ -40,15 +44,15 @@ public sealed class LimitsSpecs(ServiceFixture fixture) : IClassFixture<ServiceF
     [Fact]
     public async Task Downloads_have_their_own_limit_per_client()
     {
-        await using var service = StartServiceWith(new() { ["Limits:JobRequests"] = "2" });
+        fixture.Origin.Youtube[FakeOrigin.PlayableVideo] = YoutubeBehaviour.Playable;
+        await using var service = StartServiceWith(new() { ["Limits:JobRequests"] = "1", ["Limits:MetadataRequests"] = "5" });
         using var http = service.CreateClient();
 
-        var statuses = new List<HttpStatusCode>();
-        for (var i = 0; i < 3; i++)
-            statuses.Add((await http.UploadAsync(new { url = "not a link", quality = "720p" })).Status);
+        var first = (await http.UploadAsync(new { url = FakeOrigin.PlayableVideo, quality = "360p" })).Status;
+        var second = (await http.UploadAsync(new { url = FakeOrigin.PlayableVideo, quality = "360p" })).Status;
 
-        statuses.ShouldBe([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests]);
-        (await http.GetAsync("/api/video")).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "metadata has its own budget");
+        (first, second).ShouldBe((HttpStatusCode.OK, HttpStatusCode.TooManyRequests));
+        (await http.GetAsync($"/api/video?url={FakeOrigin.PlayableVideo}")).StatusCode.ShouldBe(HttpStatusCode.OK, "metadata has its own budget");
     }
 
     [Theory]
@@ -71,13 +75,15 @@ public sealed class LimitsSpecs(ServiceFixture fixture) : IClassFixture<ServiceF
     }
 
     [Theory]
-    [InlineData("Limits:MaxBytes", "100000", "MB")]
-    [InlineData("Limits:MaxDurationMinutes", "0.02", "lasts")]
-    public async Task A_video_over_the_limits_gives_422_before_anything_is_downloaded(string setting, string value, string mentioned)
+    [InlineData("Limits:MaxBytes", "100000", "Video too large", "over this server's 100 kB limit: choose a lower quality.")]
+    [InlineData("Limits:MaxDurationMinutes", "0.02", "Video too long", "; this server takes videos up to 1 s.")]
+    public async Task A_video_over_the_limits_gives_422_before_anything_is_downloaded_and_names_the_setting_only_in_the_log(
+        string setting, string value, string title, string detailEnd)
     {
         var id = setting.EndsWith("Bytes", StringComparison.Ordinal) ? "toolargebig" : "toolonglong";
         fixture.Origin.Youtube[id] = YoutubeBehaviour.Playable;
-        await using var service = StartServiceWith(new() { [setting] = value });
+        var logs = new CapturingLoggerProvider();
+        await using var service = StartServiceWith(new() { [setting] = value }, logs);
         using var http = service.CreateClient();
         var mediaRequests = fixture.Origin.CountRequests("GET /media/");
 
@@ -85,11 +91,60 @@ public sealed class LimitsSpecs(ServiceFixture fixture) : IClassFixture<ServiceF
 
         status.ShouldBe(HttpStatusCode.UnprocessableEntity, body.ToString());
         contentType.ShouldBe("application/problem+json");
-        body.Text("detail").ShouldContain(mentioned);
-        body.Text("detail").ShouldContain(setting.Replace(":", "__", StringComparison.Ordinal));
+        body.Text("title").ShouldBe(title);
+        body.Text("detail").ShouldEndWith(detailEnd);
+        body.Text("detail").ShouldNotContain("Limits");
+        logs.Lines.ShouldContain(l => l.Contains(setting.Replace(":", "__", StringComparison.Ordinal)) && l.Contains(id));
         fixture.Origin.CountRequests("GET /media/").ShouldBe(mediaRequests);
         (await fixture.S3.ListOpenUploadsAsync()).ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task Qualities_over_the_size_limit_are_offered_as_unavailable_with_the_reason()
+    {
+        const string id = "sizelimit01";
+        fixture.Origin.Youtube[id] = YoutubeBehaviour.Playable;
+        using var probe = fixture.CreateClient();
+        var sizes = (await probe.GetVideoAsync(id)).Body.GetProperty("formats").EnumerateArray()
+            .Select(f => f.GetProperty("filesize").GetInt64()).Order().ToList();
+        // Between the two smallest qualities: the smallest fits, every larger one does not.
+        var limit = (sizes[0] + sizes[1]) / 2;
+        await using var service = StartServiceWith(new() { ["Limits:MaxBytes"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        using var http = service.CreateClient();
+
+        var (status, video, _) = await http.GetVideoAsync(id);
+
+        status.ShouldBe(HttpStatusCode.OK, video.ToString());
+        video.GetProperty("unavailable").ValueKind.ShouldBe(JsonValueKind.Null);
+        var formats = video.GetProperty("formats").EnumerateArray().ToList();
+        formats.Where(f => f.GetProperty("filesize").GetInt64() <= limit).ShouldAllBe(f => f.GetProperty("unavailable").ValueKind == JsonValueKind.Null);
+        var over = formats.Where(f => f.GetProperty("filesize").GetInt64() > limit).ToList();
+        over.ShouldNotBeEmpty();
+        over.ShouldAllBe(f => f.GetProperty("unavailable").GetString()!.EndsWith(": over this server's " + LimitText(limit) + " limit"));
+        video.GetProperty("audio").EnumerateArray().ShouldContain(a => a.GetProperty("unavailable").ValueKind == JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task A_video_over_the_duration_limit_says_so_and_every_choice_with_it()
+    {
+        const string id = "durlimit001";
+        fixture.Origin.Youtube[id] = YoutubeBehaviour.Playable;
+        await using var service = StartServiceWith(new() { ["Limits:MaxDurationMinutes"] = "0.02" });
+        using var http = service.CreateClient();
+
+        var (status, video, _) = await http.GetVideoAsync(id);
+
+        status.ShouldBe(HttpStatusCode.OK, video.ToString());
+        var reason = video.Text("unavailable");
+        reason.ShouldMatch(@"^This video is \d+ s long; this server takes videos up to 1 s\.$");
+        video.GetProperty("formats").EnumerateArray().ShouldAllBe(f => f.GetProperty("unavailable").GetString() == reason);
+        video.GetProperty("audio").EnumerateArray().ShouldAllBe(a => a.GetProperty("unavailable").GetString() == reason);
+    }
+
+    /// <summary>The limit as the service words it: decimal units, one decimal at most.</summary>
+    private static string LimitText(long bytes) => bytes >= 1_000_000
+        ? $"{(bytes / 1e6).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} MB"
+        : $"{(bytes / 1e3).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} kB";
 
     private static HttpClient Client(ServiceFactory service, string key)
     {
@@ -98,11 +153,13 @@ public sealed class LimitsSpecs(ServiceFixture fixture) : IClassFixture<ServiceF
         return http;
     }
 
-    private ServiceFactory StartServiceWith(Dictionary<string, string?> overrides)
+    private ServiceFactory StartServiceWith(Dictionary<string, string?> overrides, CapturingLoggerProvider? logs = null)
     {
         var settings = ServiceFactory.S3Settings(fixture.Origin, fixture.S3);
         foreach (var (key, value) in overrides)
             settings[key] = value;
-        return ServiceFactory.Start(settings);
+        return logs is null
+            ? ServiceFactory.Start(settings)
+            : ServiceFactory.Start(settings, builder => builder.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(logs)));
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,7 @@ namespace YtDownloader.IntegrationTests;
 
 /// <summary>
 /// YouTube as it answers in late 2026, client by client, through the real API, ffmpeg and S3: what plays ends as an
-/// H.264/AAC MP4 in the bucket, what cannot ends as a 422 that says what to configure.
+/// H.264/AAC MP4 in the bucket, what cannot ends as a 422 that says what to configure (the bot check, which passes, as a 503).
 /// </summary>
 public sealed class YoutubeClientsSpecs(ServiceFixture fixture) : IClassFixture<ServiceFixture>, IDisposable
 {
@@ -47,17 +48,21 @@ public sealed class YoutubeClientsSpecs(ServiceFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task The_bot_check_is_a_422_that_names_the_cookies_the_token_provider_and_a_proxy_and_lists_each_client()
+    public async Task The_bot_check_is_a_503_with_Retry_After_that_says_it_passes_names_what_helps_and_lists_each_client()
     {
         const string id = "botcheck26a";
         fixture.Origin.Youtube[id] = YoutubeBehaviour.NeedsCookies;
         using var http = fixture.CreateClient();
 
-        var (status, body, _) = await http.UploadAsync(new { url = id, quality = "720p" });
+        using var response = await http.PostAsJsonAsync("/api/upload-s3", new { url = id, quality = "720p" });
+        var body = await ApiClient.ReadJsonAsync(response);
 
-        status.ShouldBe(HttpStatusCode.UnprocessableEntity, body.ToString());
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, body.ToString());
+        response.Headers.RetryAfter!.Delta!.Value.TotalSeconds.ShouldBeGreaterThan(0);
+        body.Text("title").ShouldBe("YouTube is asking this server to prove it is not a bot");
         var detail = body.Text("detail");
         detail.ShouldContain("refused this server's address");
+        detail.ShouldContain("This is usually temporary");
         detail.ShouldContain("Youtube__CookiesFile");
         detail.ShouldContain("Youtube__PoTokenProvider");
         detail.ShouldContain("proxy");
@@ -140,7 +145,7 @@ public sealed class YoutubeClientsSpecs(ServiceFixture fixture) : IClassFixture<
         using var http = service.CreateClient();
 
         fixture.Origin.SignedInSapisid = "new-sapisid-value";
-        (await http.GetVideoAsync(first)).Status.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        (await http.GetVideoAsync(first)).Status.ShouldBe(HttpStatusCode.ServiceUnavailable);
         File.WriteAllText(cookies, CookiesText("new-sapisid-value"));
         File.SetLastWriteTimeUtc(cookies, DateTime.UtcNow.AddSeconds(5));
         (await http.GetVideoAsync(second)).Status.ShouldBe(HttpStatusCode.OK);

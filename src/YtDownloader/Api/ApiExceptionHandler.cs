@@ -37,6 +37,24 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
+    /// <summary>
+    /// Every problem answer, ours or the framework's own (a 415 for a body that is not JSON, a 405), gets a detail a
+    /// person can act on, and the two fields the original upload endpoint's clients read.
+    /// </summary>
+    internal static void Complete(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        problem.Detail ??= problem.Status switch
+        {
+            StatusCodes.Status415UnsupportedMediaType => "The body must be JSON: send Content-Type: application/json.",
+            StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not answered here: see the README for the methods of each path.",
+            StatusCodes.Status404NotFound => "Nothing is served at this path: see the README for the API's paths.",
+            _ => null,
+        };
+        problem.Extensions["success"] = false;
+        problem.Extensions["error"] = problem.Detail ?? problem.Title;
+    }
+
     private static (int Status, string Title, string Detail) Describe(Exception exception) => exception switch
     {
         YtDownloaderException ours => (StatusOf(ours.Category), ours.Title ?? TitleOf(ours.Category), ours.Message),
@@ -54,6 +72,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         ErrorCategory.NotPlayable or ErrorCategory.NeedsConfiguration => StatusCodes.Status422UnprocessableEntity,
         ErrorCategory.Conflict => StatusCodes.Status409Conflict,
         ErrorCategory.Busy => StatusCodes.Status429TooManyRequests,
+        ErrorCategory.RefusedForNow => StatusCodes.Status503ServiceUnavailable,
         ErrorCategory.UpstreamFailed => StatusCodes.Status502BadGateway,
         ErrorCategory.TimedOut => StatusCodes.Status504GatewayTimeout,
         ErrorCategory.StorageFailed => StatusCodes.Status503ServiceUnavailable,
@@ -69,6 +88,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         ErrorCategory.NeedsConfiguration => "Needs configuration",
         ErrorCategory.Conflict => "Conflict",
         ErrorCategory.Busy => "Too busy",
+        ErrorCategory.RefusedForNow => "YouTube is asking this server to prove it is not a bot",
         ErrorCategory.UpstreamFailed => "Upstream failed",
         ErrorCategory.TimedOut => "Job took too long",
         ErrorCategory.StorageFailed => "Storage unavailable",

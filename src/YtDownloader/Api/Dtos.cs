@@ -6,7 +6,8 @@ namespace YtDownloader.Api;
 
 /// <summary>
 /// The original <c>/api/video</c> shape (<c>title, formats, duration, thumbnail</c>) plus what a user needs to choose;
-/// <c>thumbnailProxy</c> is the same image served by this server.
+/// <c>thumbnailProxy</c> is the same image served by this server. <c>unavailable</c> says, for the user, why this server
+/// will not take the video at all (over its duration limit); then every format says so too.
 /// </summary>
 public sealed record VideoResponse(
     string VideoId,
@@ -17,9 +18,13 @@ public sealed record VideoResponse(
     string? ThumbnailProxy,
     IReadOnlyList<FormatResponse> Formats,
     string Source,
-    IReadOnlyList<AudioFormatResponse> Audio);
+    IReadOnlyList<AudioFormatResponse> Audio,
+    string? Unavailable);
 
-/// <summary>An audio-only file the video can be stored as: <c>quality: "audio"</c> with this <c>format</c>.</summary>
+/// <summary>
+/// An audio-only file the video can be stored as: <c>quality: "audio"</c> with this <c>format</c>; <c>unavailable</c>
+/// is why this server will not take it (over a limit), for the user, or null.
+/// </summary>
 public sealed record AudioFormatResponse(
     string Quality,
     string Format,
@@ -28,8 +33,10 @@ public sealed record AudioFormatResponse(
     long? Bitrate,
     long? Filesize,
     bool Reencoded,
-    bool NeedsRemux);
+    bool NeedsRemux,
+    string? Unavailable);
 
+/// <summary>One quality; <c>unavailable</c> is why this server will not take it (over a limit), for the user, or null.</summary>
 public sealed record FormatResponse(
     string Quality,
     string Url,
@@ -41,7 +48,8 @@ public sealed record FormatResponse(
     long? Filesize,
     long? Bitrate,
     bool HasAudio,
-    bool NeedsMerge);
+    bool NeedsMerge,
+    string? Unavailable);
 
 /// <summary>
 /// A request to store a video; with a playlist or channel link, <c>all</c> (every listed video) or <c>videoIds</c>
@@ -49,7 +57,11 @@ public sealed record FormatResponse(
 /// </summary>
 public sealed record UploadRequestBody(string? Url, string? Title, string? Quality, string? Format = null, bool? All = null, IReadOnlyList<string>? VideoIds = null);
 
-/// <summary>The original <c>{success, s3_url, filename}</c> plus where the object is and how to fetch it.</summary>
+/// <summary>
+/// The original <c>{success, s3_url, filename}</c> plus where the object is and how to fetch it: <c>openUrl</c> plays it
+/// in the browser, <c>downloadUrl</c> saves it; both work on a private bucket. <c>s3_url</c> is the object's plain
+/// address, kept for compatibility (a private bucket refuses it).
+/// </summary>
 public sealed record UploadResponse(
     bool Success,
     [property: JsonPropertyName("s3_url")] string S3Url,
@@ -62,7 +74,8 @@ public sealed record UploadResponse(
     string Quality,
     string DownloadUrl,
     bool Merged,
-    string? Note)
+    string? Note,
+    string OpenUrl)
 {
     public static UploadResponse From(JobResult result, Uri baseUrl) => new(
         Success: true,
@@ -76,7 +89,8 @@ public sealed record UploadResponse(
         Quality: result.Quality,
         DownloadUrl: Absolute(baseUrl, result.DownloadUrl),
         Merged: result.Merged,
-        Note: result.Note);
+        Note: result.Note,
+        OpenUrl: Absolute(baseUrl, result.OpenUrl ?? result.DownloadUrl));
 
     // The local store's links are relative to where this service serves its files.
     private static string Absolute(Uri baseUrl, Uri url) =>

@@ -28,21 +28,27 @@ public static class FilesApi
         string? key,
         [FromQuery(Name = SignedLinks.ExpiresParameter)] string? expires,
         [FromQuery(Name = SignedLinks.SignatureParameter)] string? signature,
-        IServedFiles files, CancellationToken cancellationToken)
+        [FromQuery(Name = SignedLinks.InlineParameter)] string? inline,
+        IServedFiles files, HttpContext context, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(key))
             return TypedResults.NotFound();
+        var shown = inline == "1";
         // The signature is checked before the disk is: without one, a 200 or a 404 would tell which videos exist.
-        switch (files.Check(key, expires, signature))
+        switch (files.Check(key, expires, signature, shown))
         {
             case LinkCheck.Expired:
                 return Refused("This link has expired: a fresh one comes with the job (GET /api/jobs/{id}) or by asking for the video again.");
             case LinkCheck.Invalid:
                 return Refused("This link is not valid: use the link a finished job answered with, whole (with its expires and signature).");
         }
-        return await files.FindFileAsync(key, cancellationToken) is { } file
-            ? TypedResults.PhysicalFile(file.PhysicalPath, file.Description.ContentType, file.Description.FileName, enableRangeProcessing: true)
-            : TypedResults.NotFound();
+        if (await files.FindFileAsync(key, cancellationToken) is not { } file)
+            return TypedResults.NotFound();
+        if (!shown)
+            return TypedResults.PhysicalFile(file.PhysicalPath, file.Description.ContentType, file.Description.FileName, enableRangeProcessing: true);
+        // No download name given to the result: it would make the answer an attachment.
+        context.Response.Headers.ContentDisposition = ObjectKeys.ContentDisposition(file.Description.FileName, inline: true);
+        return TypedResults.PhysicalFile(file.PhysicalPath, file.Description.ContentType, enableRangeProcessing: true);
     }
 
     private static ProblemHttpResult Refused(string detail) =>

@@ -14,27 +14,30 @@ public static class JobsApi
     {
         var jobs = app.MapGroup("/api/jobs");
         jobs.MapPost("", CreateAsync).WithName("CreateJob")
-            .WithSummary("Starts storing a video at one quality; joins an equal job, or answers with the object if it exists.")
-            .RequireRateLimiting(RateLimitPolicies.Jobs);
+            .WithSummary("Starts storing a video at one quality; joins an equal job, or answers with the object if it exists.");
         jobs.MapGet("", ListAsync).WithName("ListJobs").WithSummary("Jobs, newest first, a page at a time; or one batch's jobs with batch=<id>.");
         jobs.MapDelete("", CancelBatchAsync).WithName("CancelBatch").WithSummary("Cancels every job of a batch (batch=<id>) that has not ended.");
         jobs.MapGet("/{id}", GetAsync).WithName("GetJob");
-        jobs.MapDelete("/{id}", CancelAsync).WithName("CancelJob").WithSummary("Cancels a waiting or running job.");
+        jobs.MapDelete("/{id}", CancelAsync).WithName("CancelJob")
+            .WithSummary("Cancels a waiting or running job (200 with the job); removes an ended one from the history (204).");
         jobs.MapGet("/{id}/events", EventsAsync).WithName("JobEvents")
             .WithSummary("The job's progress as server-sent events (type \"job\"), until it ends.");
         return app;
     }
 
     public static async Task<Results<Accepted<JobResponse>, Ok<JobResponse>, Accepted<BatchResponse>>> CreateAsync(
-        UploadRequestBody? body, JobRunner runner, BrowseClient browse, IOptions<LimitsOptions> limits, HttpContext context,
-        CancellationToken cancellationToken)
+        UploadRequestBody? body, JobRunner runner, BrowseClient browse, IOptions<LimitsOptions> limits, JobRequestBudget budget,
+        HttpContext context, CancellationToken cancellationToken)
     {
+        budget.CheckRoom(context);
         if (PlaylistApi.IsBatch(body))
         {
             var (batch, created) = await PlaylistApi.SubmitBatchAsync(body!, runner, browse, limits.Value, cancellationToken);
+            budget.Spend(context);
             return TypedResults.Accepted($"/api/jobs?batch={batch}", BatchResponse.From(batch, created, BaseUrl(context)));
         }
         var job = await runner.SubmitAsync(UploadApi.ParseRequest(body), cancellationToken);
+        budget.Spend(context);
         var response = JobResponse.From(job, BaseUrl(context));
         return job.Phase == JobPhase.Done
             ? TypedResults.Ok(response)
@@ -56,8 +59,11 @@ public static class JobsApi
     public static async Task<Ok<JobResponse>> GetAsync(string id, JobRunner runner, HttpContext context, CancellationToken cancellationToken) =>
         TypedResults.Ok(JobResponse.From(await runner.GetAsync(id, cancellationToken), BaseUrl(context)));
 
-    public static async Task<Ok<JobResponse>> CancelAsync(string id, JobRunner runner, HttpContext context, CancellationToken cancellationToken) =>
-        TypedResults.Ok(JobResponse.From(await runner.CancelAsync(id, cancellationToken), BaseUrl(context)));
+    public static async Task<Results<Ok<JobResponse>, NoContent>> CancelAsync(
+        string id, JobRunner runner, HttpContext context, CancellationToken cancellationToken) =>
+        await runner.CancelOrRemoveAsync(id, cancellationToken) is { } cancelled
+            ? TypedResults.Ok(JobResponse.From(cancelled, BaseUrl(context)))
+            : TypedResults.NoContent();
 
     public static async Task<Ok<BatchResponse>> CancelBatchAsync(string? batch, JobRunner runner, HttpContext context, CancellationToken cancellationToken)
     {

@@ -11,16 +11,17 @@ public static class UploadApi
     {
         app.MapPost("/api/upload-s3", UploadAsync)
             .WithName("UploadToS3")
-            .WithSummary("Stores a video at one quality as a job and waits for it; the job goes on if the client leaves.")
-            .RequireRateLimiting(RateLimitPolicies.Jobs);
+            .WithSummary("Stores a video at one quality as a job and waits for it; the job goes on if the client leaves.");
         return app;
     }
 
     /// <summary>The original contract: one request, the stored object in the answer, or the failure as it happened.</summary>
     public static async Task<Ok<UploadResponse>> UploadAsync(
-        UploadRequestBody? body, JobRunner runner, HttpContext context, CancellationToken cancellationToken)
+        UploadRequestBody? body, JobRunner runner, JobRequestBudget budget, HttpContext context, CancellationToken cancellationToken)
     {
+        budget.CheckRoom(context);
         var job = await runner.SubmitAsync(ParseRequest(body), cancellationToken);
+        budget.Spend(context);
         // The job is not tied to this request: if the client goes away, only the waiting stops.
         var result = await runner.WaitForResultAsync(job, cancellationToken);
         return TypedResults.Ok(UploadResponse.From(result, JobsApi.BaseUrl(context)));

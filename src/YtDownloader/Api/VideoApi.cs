@@ -21,33 +21,43 @@ public static class VideoApi
         return app;
     }
 
-    public static async Task<Ok<VideoResponse>> GetVideoAsync(string? url, string? all, SourceChain sources, CancellationToken cancellationToken)
+    public static async Task<Ok<VideoResponse>> GetVideoAsync(
+        string? url, string? all, SourceChain sources, VideoLimits limits, CancellationToken cancellationToken)
     {
         var id = ParseVideoUrl(url);
         var everyFormat = QueryValues.Flag(nameof(all), all);
         var video = await sources.GetVideoAsync(id, cancellationToken);
         var audio = FormatSelector.BestAudio(video, preferAac: true);
         var formats = FormatSelector.ListQualities(video, everyFormat)
-            .Select(f => new FormatResponse(
-                f.Resolution!, f.Url.ToString(), f.Itag, f.Container, f.Fps, f.VideoCodec, f.AudioCodec,
-                f.HasAudio ? f.ContentLength : f.ContentLength + audio?.ContentLength,
-                f.Bitrate, f.HasAudio, NeedsMerge: !f.HasAudio))
+            .Select(f =>
+            {
+                var size = f.HasAudio ? f.ContentLength : f.ContentLength + audio?.ContentLength;
+                return new FormatResponse(
+                    f.Resolution!, f.Url.ToString(), f.Itag, f.Container, f.Fps, f.VideoCodec, f.AudioCodec, size,
+                    f.Bitrate, f.HasAudio, NeedsMerge: !f.HasAudio, limits.Unavailable(video, size));
+            })
             .ToList();
         return TypedResults.Ok(new VideoResponse(
             video.Id.Value, video.Title, video.Author, video.Duration.TotalSeconds, video.BestThumbnail?.Url,
-            video.Thumbnails.Count > 0 ? ThumbnailPath(video.Id) : null, formats, video.SourceName, AudioChoicesOf(video)));
+            video.Thumbnails.Count > 0 ? ThumbnailPath(video.Id) : null, formats, video.SourceName, AudioChoicesOf(video, limits),
+            limits.DurationRefusal(video)));
     }
 
     /// <summary>MP3's size is what its encoding (VBR quality 2, about 190 kbit/s) makes of the duration; the others are the stream's own size.</summary>
-    private static List<AudioFormatResponse> AudioChoicesOf(VideoInfo video)
+    private static List<AudioFormatResponse> AudioChoicesOf(VideoInfo video, VideoLimits limits)
     {
         const long Mp3Bitrate = 190_000;
-        return FormatSelector.AudioChoices(video).Select(c => new AudioFormatResponse(
-            OutputFormats.AudioQuality, c.Output.Extension(), c.Source.Itag, c.Source.AudioCodec!,
-            c.Output == OutputFormat.Mp3 ? Mp3Bitrate : c.Source.Bitrate,
-            c.Output == OutputFormat.Mp3 ? (long)(Mp3Bitrate / 8 * video.Duration.TotalSeconds) : c.Source.HasVideo ? null : c.Source.ContentLength,
-            Reencoded: c.Output == OutputFormat.Mp3,
-            NeedsRemux: c.NeedsConversion && c.Output != OutputFormat.Mp3)).ToList();
+        return FormatSelector.AudioChoices(video).Select(c =>
+        {
+            var size = c.Output == OutputFormat.Mp3 ? (long)(Mp3Bitrate / 8 * video.Duration.TotalSeconds) : c.Source.HasVideo ? null : c.Source.ContentLength;
+            return new AudioFormatResponse(
+                OutputFormats.AudioQuality, c.Output.Extension(), c.Source.Itag, c.Source.AudioCodec!,
+                c.Output == OutputFormat.Mp3 ? Mp3Bitrate : c.Source.Bitrate, size,
+                Reencoded: c.Output == OutputFormat.Mp3,
+                NeedsRemux: c.NeedsConversion && c.Output != OutputFormat.Mp3,
+                // What the limit compares is what is downloaded: the source stream, whatever the file becomes.
+                limits.Unavailable(video, c.Source.ContentLength));
+        }).ToList();
     }
 
     public static async Task<Results<FileContentHttpResult, NotFound>> GetThumbnailAsync(

@@ -27,6 +27,9 @@ public interface IJobStore
     /// <summary>Whether several nodes may use this store at once (and so every node needs shared object storage).</summary>
     bool IsShared { get; }
 
+    /// <summary>Where the jobs are, in words, for messages and the start summary (never a password).</summary>
+    string Location { get; }
+
     /// <summary>Opens the database and brings its schema up to date; refuses a schema newer than this code.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
@@ -63,6 +66,9 @@ public interface IJobStore
 
     /// <summary>Ends a job that no node has claimed yet; <see langword="false"/> when one has.</summary>
     Task<bool> CancelQueuedAsync(JobSnapshot cancelled, CancellationToken cancellationToken);
+
+    /// <summary>Removes an ended job from the history (its object stays); <see langword="false"/> when it has not ended or is gone.</summary>
+    Task<bool> RemoveEndedAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Asks whichever node runs the job to cancel it.</summary>
     Task RequestCancelAsync(string id, CancellationToken cancellationToken);

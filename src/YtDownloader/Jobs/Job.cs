@@ -7,13 +7,17 @@ namespace YtDownloader.Jobs;
 
 public enum JobPhase { Queued, Resolving, Waiting, Downloading, Muxing, Uploading, Done, Failed, Cancelled }
 
-/// <summary>What a finished job stored. URLs may be relative to the service (the local store); the API makes them absolute.</summary>
+/// <summary>
+/// What a finished job stored. URLs may be relative to the service (the local store); the API makes them absolute.
+/// <see cref="OpenUrl"/> is null in jobs kept before it existed until their links are made anew, as they are when read.
+/// </summary>
 public sealed record JobResult(
-    string Key, string Bucket, long Size, string ContentType, Uri Url, Uri DownloadUrl, string VideoId, string Quality, bool Merged, string? Note)
+    string Key, string Bucket, long Size, string ContentType, Uri Url, Uri DownloadUrl, string VideoId, string Quality, bool Merged, string? Note,
+    Uri? OpenUrl = null)
 {
     public static JobResult From(VideoInfo video, DownloadPlan plan, StoredObject stored) => new(
-        stored.Key, stored.Bucket, stored.Size, stored.ContentType, stored.Url, stored.DownloadUrl,
-        video.Id.Value, plan.Quality, plan.NeedsMerge, plan.Note);
+        stored.Key, stored.Bucket, stored.Size, stored.ContentType, stored.Url, stored.Links.Download,
+        video.Id.Value, plan.Quality, plan.NeedsMerge, plan.Note, stored.Links.Open);
 }
 
 /// <summary>A job as it is at one moment: what the API answers and the database keeps.</summary>
@@ -79,6 +83,7 @@ public sealed class Job : IProgress<PipelineProgress>
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly TransferRate _rate;
+    private readonly TransferRate _uploadRate;
     private readonly CancellationTokenSource _cancel = new();
     private readonly TaskCompletionSource<JobResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -89,6 +94,7 @@ public sealed class Job : IProgress<PipelineProgress>
         _state = state;
         _time = time;
         _rate = new TransferRate(time, TimeSpan.FromSeconds(5));
+        _uploadRate = new TransferRate(time, TimeSpan.FromSeconds(5));
         VideoId = VideoId.Parse(state.VideoId);
     }
 
@@ -108,13 +114,18 @@ public sealed class Job : IProgress<PipelineProgress>
     public CancellationToken CancellationToken => _cancel.Token;
     public bool CancelRequested => _cancel.IsCancellationRequested;
 
+    /// <summary>
+    /// The job now, with the speed and time left of the stage holding it up: the download's, or once everything is
+    /// downloaded (phase uploading) the upload's, since then only the last parts going up are left.
+    /// </summary>
     public JobSnapshot Snapshot()
     {
         lock (_gate)
         {
-            return _state.HasEnded || _state.Phase == JobPhase.Queued
-                ? _state
-                : _state with { BytesPerSecond = _rate.BytesPerSecond, EtaSeconds = _rate.SecondsLeft(_state.DownloadedBytes, _state.TotalBytes) };
+            if (_state.HasEnded || _state.Phase == JobPhase.Queued)
+                return _state;
+            var (rate, done) = _state.Phase == JobPhase.Uploading ? (_uploadRate, _state.UploadedBytes) : (_rate, _state.DownloadedBytes);
+            return _state with { BytesPerSecond = rate.BytesPerSecond, EtaSeconds = rate.SecondsLeft(done, _state.TotalBytes) };
         }
     }
 
@@ -136,7 +147,7 @@ public sealed class Job : IProgress<PipelineProgress>
         var snapshot = Update(s => s with
         {
             Phase = JobPhase.Done, FinishedAt = _time.GetUtcNow(), Result = result, Reused = s.Reused || reused,
-            DownloadedBytes = s.TotalBytes ?? s.DownloadedBytes, UploadedBytes = result.Size,
+            DownloadedBytes = s.TotalBytes ?? s.DownloadedBytes, UploadedBytes = Math.Min(result.Size, s.TotalBytes ?? result.Size),
         });
         _completion.TrySetResult(result);
         return snapshot;
@@ -166,7 +177,8 @@ public sealed class Job : IProgress<PipelineProgress>
             var total = value.BytesExpected ?? s.TotalBytes;
             // ffmpeg may read a range twice when it seeks: what it was fed never counts past the stream's size.
             var downloaded = Math.Max(s.DownloadedBytes, Math.Min(value.BytesDownloaded, total ?? long.MaxValue));
-            var uploaded = Math.Max(s.UploadedBytes, value.BytesStored);
+            // The stored file is not the source byte for byte (a merge adds its boxes): the share uploaded never shows past all of it.
+            var uploaded = Math.Min(Math.Max(s.UploadedBytes, value.BytesStored), total ?? long.MaxValue);
             return s with
             {
                 Phase = PhaseOf(value.Phase, downloaded, total), TotalBytes = total, DownloadedBytes = downloaded, UploadedBytes = uploaded,
@@ -198,7 +210,10 @@ public sealed class Job : IProgress<PipelineProgress>
                 return _state;
             state = _state = change(_state);
             if (!state.HasEnded && state.Phase != JobPhase.Queued)
+            {
                 _rate.Add(state.DownloadedBytes);
+                _uploadRate.Add(state.UploadedBytes);
+            }
             changed = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }

@@ -2,7 +2,8 @@ namespace YtDownloader.Jobs;
 
 /// <summary>Too many jobs are waiting; the client should come back later.</summary>
 public sealed class QueueFullException(int waiting, TimeSpan retryAfter)
-    : YtDownloaderException(ErrorCategory.Busy, $"{waiting} uploads are already waiting, the most this server queues. Try again in a little while.")
+    : YtDownloaderException(ErrorCategory.Busy,
+        $"{waiting} uploads are already waiting, the most this server queues: try again in {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} s.")
 {
     public override string Title => "Too many uploads waiting";
     public override TimeSpan? RetryAfter { get; } = retryAfter;
@@ -12,13 +13,6 @@ public sealed class QueueFullException(int waiting, TimeSpan retryAfter)
 public sealed class JobNotFoundException(string id) : YtDownloaderException(ErrorCategory.NotFound, $"There is no job {id}.")
 {
     public override string Title => "No such job";
-}
-
-/// <summary>The job has already ended, so it cannot be cancelled.</summary>
-public sealed class JobAlreadyEndedException(JobSnapshot job)
-    : YtDownloaderException(ErrorCategory.Conflict, $"Job {job.Id} has already ended ({job.Phase.ToString().ToLowerInvariant()}).")
-{
-    public override string Title => "Job ended";
 }
 
 /// <summary>The job was cancelled before it finished.</summary>

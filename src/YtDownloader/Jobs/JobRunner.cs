@@ -151,11 +151,14 @@ public sealed class JobRunner(
         return page with { Jobs = jobs };
     }
 
-    /// <summary>A done job's download link made as it is read: one made when the job ended would expire with time.</summary>
-    private async Task<JobSnapshot> WithFreshLinkAsync(JobSnapshot job, CancellationToken cancellationToken) =>
-        job.Result is { } result
-            ? job with { Result = result with { DownloadUrl = await videos.DownloadUrlAsync(result.Key, cancellationToken) } }
-            : job;
+    /// <summary>A done job's links made as it is read: links made when the job ended would expire with time.</summary>
+    private async Task<JobSnapshot> WithFreshLinkAsync(JobSnapshot job, CancellationToken cancellationToken)
+    {
+        if (job.Result is not { } result)
+            return job;
+        var links = await videos.LinksAsync(result.Key, cancellationToken);
+        return job with { Result = result with { DownloadUrl = links.Download, OpenUrl = links.Open } };
+    }
 
     /// <summary>
     /// The job's states until it ends, in order: from this node's memory while it runs here (every change), else
@@ -226,12 +229,15 @@ public sealed class JobRunner(
         }
     }
 
-    /// <summary>Cancels a waiting job at once, or a running one on whichever node (its downloads, ffmpeg and multipart upload stop).</summary>
-    public async Task<JobSnapshot> CancelAsync(string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Cancels a waiting job at once, or a running one on whichever node (its downloads, ffmpeg and multipart upload
+    /// stop), and answers it; an ended job is removed from the history instead (its object stays), and answers null.
+    /// </summary>
+    public async Task<JobSnapshot?> CancelOrRemoveAsync(string id, CancellationToken cancellationToken)
     {
         var stored = await store.FindAsync(id, cancellationToken) ?? throw new JobNotFoundException(id);
         if (stored.HasEnded)
-            throw new JobAlreadyEndedException(stored);
+            return await store.RemoveEndedAsync(id, cancellationToken) ? null : throw new JobNotFoundException(id);
         var cancelled = stored with { Phase = JobPhase.Cancelled, FinishedAt = time.GetUtcNow() };
         if (stored.Phase == JobPhase.Queued && await store.CancelQueuedAsync(cancelled, cancellationToken))
             return cancelled;

@@ -26,7 +26,7 @@ public sealed class PostgresJobStore : SqlJobStore, IAsyncDisposable
 
     public override bool IsShared => true;
 
-    protected override string Location { get; }
+    public override string Location { get; }
 
     protected override IReadOnlyList<string> Migrations { get; } =
     [

@@ -19,8 +19,7 @@ public abstract class SqlJobStore(JobSignals signals) : IJobStore
 
     public abstract bool IsShared { get; }
 
-    /// <summary>Where the store is, for messages (never a password).</summary>
-    protected abstract string Location { get; }
+    public abstract string Location { get; }
 
     /// <summary>Schema changes in order: the first is version 1. Released ones are never edited, only followed.</summary>
     protected abstract IReadOnlyList<string> Migrations { get; }
@@ -169,6 +168,16 @@ public abstract class SqlJobStore(JobSignals signals) : IJobStore
         if (changed == 0)
             return false;
         await AnnounceAsync(connection, [JobChanged(cancelled.Id)], cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> RemoveEndedAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var removed = await ExecuteAsync(connection, null, $"DELETE FROM jobs WHERE id = @id AND phase IN ({Ended})", cancellationToken, ("@id", id));
+        if (removed == 0)
+            return false;
+        await AnnounceAsync(connection, [JobChanged(id)], cancellationToken);
         return true;
     }
 

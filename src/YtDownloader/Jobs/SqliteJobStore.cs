@@ -13,7 +13,7 @@ public sealed class SqliteJobStore(string path, JobSignals signals) : SqlJobStor
 
     public override bool IsShared => false;
 
-    protected override string Location => path;
+    public override string Location => $"SQLite file {path}";
 
     protected override IReadOnlyList<string> Migrations { get; } =
     [

@@ -57,8 +57,14 @@ public sealed class UnknownQualityException(string quality, IReadOnlyList<string
     public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?> { ["available"] = Available };
 }
 
-/// <summary>The video is longer or larger than this service accepts.</summary>
+/// <summary>The download at the chosen quality is larger than this service accepts.</summary>
 public sealed class VideoTooLargeException(string message) : YtDownloaderException(ErrorCategory.NotPlayable, message)
 {
     public override string Title => "Video too large";
+}
+
+/// <summary>The video is longer than this service accepts, at any quality.</summary>
+public sealed class VideoTooLongException(string message) : YtDownloaderException(ErrorCategory.NotPlayable, message)
+{
+    public override string Title => "Video too long";
 }

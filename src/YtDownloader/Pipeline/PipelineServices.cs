@@ -11,6 +11,10 @@ public static class PipelineServices
             .Validate(o => o.ParallelRanges is >= 1 and <= 16, "Pipeline:ParallelRanges must be between 1 and 16.")
             .Validate(o => o.IdleTimeout > TimeSpan.Zero, "Pipeline:IdleTimeout must be positive.")
             .ValidateOnStart();
+        services.AddOptions<VideoLimitsOptions>().BindConfiguration(VideoLimitsOptions.Section)
+            .Validate(o => o.MaxDurationMinutes > 0 && o.MaxBytes > 0, "Limits:MaxDurationMinutes and Limits:MaxBytes must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<VideoLimits>();
         services.AddOptions<FfmpegOptions>().BindConfiguration(FfmpegOptions.Section);
 
         // Our own retries and resumes handle media: no resilience handler that would replay whole chunks blindly.

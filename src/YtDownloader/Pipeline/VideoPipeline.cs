@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using Microsoft.Extensions.Options;
 using YtDownloader.Sources;
 using YtDownloader.Storage;
 using YtDownloader.Urls;
@@ -41,8 +40,7 @@ public sealed record ProviderHandover(string From, string To, int Itag, long AtB
 /// Nothing is held whole in memory or on disk: bytes flow through bounded buffers from the media server to storage.
 /// </summary>
 public sealed class VideoPipeline(
-    SourceChain sources, MediaFetcher fetcher, FfmpegMuxer muxer, IVideoStore store, IOptions<StorageOptions> storage,
-    VideoLimits limits, TimeProvider time)
+    SourceChain sources, MediaFetcher fetcher, FfmpegMuxer muxer, IVideoStore store, VideoLimits limits, TimeProvider time)
 {
     // Enough to keep ffmpeg busy while a part uploads; small next to the parts themselves.
     private static readonly PipeOptions MuxPipeOptions = new(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19);
@@ -57,7 +55,7 @@ public sealed class VideoPipeline(
         var plan = FormatSelector.Choose(video, request.Quality, request.Output);
         limits.Check(video, plan);
         var title = string.IsNullOrWhiteSpace(request.Title) ? video.Title : request.Title.Trim();
-        return new PreparedUpload(video, plan, title, ObjectKeys.For(storage.Value.S3.Prefix, video.Id, title, plan.Quality, plan.Output.Extension()));
+        return new PreparedUpload(video, plan, title, store.KeyFor(video.Id, title, plan.Quality, plan.Output.Extension()));
     }
 
     public async Task<UploadResult> RunAsync(UploadRequest request, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)

@@ -1,14 +1,9 @@
 namespace YtDownloader.Security;
 
+/// <summary>What one request or client may ask of the server; the video limits of the same section are the pipeline's own.</summary>
 public sealed class LimitsOptions
 {
     public const string Section = "Limits";
-
-    /// <summary>Longest video accepted; longer ones are refused before anything is downloaded.</summary>
-    public double MaxDurationMinutes { get; set; } = 240;
-
-    /// <summary>Largest download accepted (video plus audio), 20 GB by default.</summary>
-    public long MaxBytes { get; set; } = 20_000_000_000;
 
     /// <summary>Largest request body on <c>/api/*</c>: the API takes small JSON documents only.</summary>
     public long MaxRequestBodyBytes { get; set; } = 16 * 1024;

@@ -12,27 +12,26 @@ public static class RateLimitPolicies
     /// <summary>Asking YouTube about a video: cheap for us, but each one is a request YouTube may hold against our address.</summary>
     public const string Metadata = "metadata";
 
-    /// <summary>Starting a download: each one costs bandwidth, ffmpeg time and bucket space.</summary>
-    public const string Jobs = "jobs";
+    /// <summary>Seconds to wait, as Retry-After says them: whole, at least one.</summary>
+    internal static int Seconds(RateLimitLease lease) =>
+        Math.Max(1, (int)Math.Ceiling((lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1)).TotalSeconds));
 
     internal static void Configure(RateLimiterOptions options)
     {
         options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         options.AddPolicy(Metadata, context => PerClient(context, l => l.MetadataRequests));
-        options.AddPolicy(Jobs, context => PerClient(context, l => l.JobRequests));
         options.OnRejected = async (rejected, cancellationToken) =>
         {
             var context = rejected.HttpContext;
-            var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            var seconds = Seconds(rejected.Lease);
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            await context.WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many requests",
-                $"Too many requests from this client: try again in {seconds} s.");
+            await context.WriteProblemAsync(StatusCodes.Status429TooManyRequests, TooManyRequestsException.Heading,
+                TooManyRequestsException.Sentence(seconds));
         };
     }
 
     /// <summary>One window per client: the API key when one was presented, else the remote address.</summary>
-    private static RateLimitPartition<string> PerClient(HttpContext context, Func<LimitsOptions, int> permits)
+    internal static RateLimitPartition<string> PerClient(HttpContext context, Func<LimitsOptions, int> permits)
     {
         var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
         var client = context.User.FindFirstValue(ApiKeyMiddleware.ClientClaim)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace YtDownloader.Security;
@@ -8,6 +9,28 @@ namespace YtDownloader.Security;
 /// </summary>
 public static class RequestText
 {
+    /// <summary>The longest request target (path and query) answered; Kestrel's own default request line limit.</summary>
+    public const int MaxTargetLength = 8 * 1024;
+
+    /// <summary>
+    /// What Kestrel itself reads before it gives up with a bare 414: well above <see cref="MaxTargetLength"/>, so that
+    /// a target between the two gets its 414 from here, with a body that says why.
+    /// </summary>
+    public const int KestrelRequestLineLimit = 128 * 1024;
+
+    internal static async Task RefuseLongTargetsAsync(HttpContext context, RequestDelegate next)
+    {
+        var target = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        if (target.Length > MaxTargetLength)
+        {
+            await context.WriteProblemAsync(StatusCodes.Status414UriTooLong, "URL too long",
+                $"The request's URL is {target.Length} characters long; this server takes up to {MaxTargetLength}. "
+                + "A YouTube link is far shorter: send the link alone, without what follows it.");
+            return;
+        }
+        await next(context);
+    }
+
     /// <summary>Control characters (a raw newline would forge log lines) and the Unicode line and paragraph separators.</summary>
     public static bool HasControlCharacters(string? text) =>
         text is not null && text.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029');

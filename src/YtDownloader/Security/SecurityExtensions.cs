@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
-using YtDownloader.Pipeline;
 
 namespace YtDownloader.Security;
 
@@ -36,14 +36,13 @@ public static class SecurityExtensions
         // answer a bare 400 first and accept any host when the setting is *, stands aside.
         services.PostConfigure<HostFilteringOptions>(o => o.AllowedHosts = ["*"]);
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section)
-            .Validate(o => o.MaxDurationMinutes > 0 && o.MaxBytes > 0, "Limits:MaxDurationMinutes and Limits:MaxBytes must be positive.")
             .Validate(o => o.MaxRequestBodyBytes >= 1024, "Limits:MaxRequestBodyBytes must be at least 1024.")
             .Validate(o => o.MetadataRequests > 0 && o.JobRequests > 0 && o.RateLimitWindow > TimeSpan.Zero,
                 "Limits:MetadataRequests, Limits:JobRequests and Limits:RateLimitWindow must be positive.")
             .Validate(o => o.MaxPlaylistVideos is >= 1 and <= 10_000, "Limits:MaxPlaylistVideos must be between 1 and 10000.")
             .ValidateOnStart();
-        services.AddSingleton<VideoLimits>();
         services.AddRateLimiter(RateLimitPolicies.Configure);
+        services.AddSingleton<JobRequestBudget>();
 
         services.AddOptions<CorsSettings>().BindConfiguration(CorsSettings.Section);
         services.AddCors();
@@ -60,6 +59,7 @@ public static class SecurityExtensions
         // Malformed JSON and wrong types become exceptions the API's handler turns into a 400 with the reason,
         // in every environment, instead of a bare 400 in production.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestLineSize = RequestText.KestrelRequestLineLimit);
 
         services.AddSingleton<OutboundPolicy>();
         services.AddSingleton<IHttpMessageHandlerBuilderFilter, OutboundPolicyFilter>();
@@ -70,6 +70,7 @@ public static class SecurityExtensions
     {
         app.Use(AddSecurityHeaders);
         app.UseMiddleware<HostGuard>();
+        app.Use(RequestText.RefuseLongTargetsAsync);
         app.Use(RequestText.RefuseControlCharactersAsync);
         app.UseCors();
         app.UseMiddleware<ApiKeyMiddleware>();

@@ -21,10 +21,20 @@ public enum UnavailableReason
 /// <param name="said">What the source answered, in its own words (status and reason), for a list of what each client said.</param>
 public sealed class VideoUnavailableException(UnavailableReason reason, string message, string? said = null)
     : YtDownloaderException(
-        reason is UnavailableReason.BotCheck or UnavailableReason.PoTokenRequired ? ErrorCategory.NeedsConfiguration : ErrorCategory.NotPlayable,
+        reason switch
+        {
+            UnavailableReason.BotCheck => ErrorCategory.RefusedForNow,
+            UnavailableReason.PoTokenRequired => ErrorCategory.NeedsConfiguration,
+            _ => ErrorCategory.NotPlayable,
+        },
         message)
 {
-    public override string Title => Category == ErrorCategory.NeedsConfiguration ? "The server needs configuring to download this video" : "Video cannot be downloaded";
+    public override string? Title => Category switch
+    {
+        ErrorCategory.NeedsConfiguration => "The server needs configuring to download this video",
+        ErrorCategory.NotPlayable => "Video cannot be downloaded",
+        _ => null,
+    };
 
     public UnavailableReason Reason { get; } = reason;
 
@@ -43,11 +53,16 @@ public sealed class VideoUnavailableException(UnavailableReason reason, string m
             .FirstOrDefault();
 }
 
-/// <summary>A source could not be reached or answered something that is not a usable response.</summary>
-public sealed class SourceFailedException(string message, Exception? innerException = null)
+/// <summary>
+/// A source could not be reached or answered something that is not a usable response. <paramref name="unreachable"/>:
+/// it did not answer at all (no connection, no answer in time), which its other clients would meet too.
+/// </summary>
+public sealed class SourceFailedException(string message, Exception? innerException = null, bool unreachable = false)
     : YtDownloaderException(ErrorCategory.UpstreamFailed, message, innerException)
 {
     public override string Title => "YouTube could not be reached";
+
+    public bool Unreachable { get; } = unreachable;
 }
 
 /// <summary>
@@ -65,7 +80,7 @@ public sealed class AllSourcesFailedException(IReadOnlyList<(string Source, YtDo
     /// <summary>The most telling verdict of a source that says the video itself cannot be played, if any did.</summary>
     public VideoUnavailableException? Unavailable => VerdictOf(Failures);
 
-    public override string Title => Unavailable is null ? "YouTube could not be reached" : "Video cannot be downloaded";
+    public override string? Title => Unavailable is null ? "YouTube could not be reached" : Unavailable.Title;
 
     /// <summary>Each source tried and what it answered; for YouTube, each client.</summary>
     public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?>
@@ -102,7 +117,12 @@ public sealed class AllClientsFailedException(IReadOnlyList<(string Client, YtDo
 {
     public IReadOnlyList<(string Client, YtDownloaderException Error)> Attempts { get; } = attempts;
 
-    public override string Title => Category == ErrorCategory.UpstreamFailed ? "YouTube could not be reached" : "Video cannot be downloaded";
+    public override string? Title => Category switch
+    {
+        ErrorCategory.UpstreamFailed => "YouTube could not be reached",
+        ErrorCategory.RefusedForNow => null,
+        _ => "Video cannot be downloaded",
+    };
 
     /// <summary>"Clients tried: visionos (VISIONOS 1.02): …; tv (TVHTML5 …): …."</summary>
     public string Tried => TriedBy(Attempts);
@@ -134,6 +154,10 @@ internal static class SourceCalls
         {
             return await call();
         }
+        catch (HttpRequestException ex) when (ex.StatusCode is null)
+        {
+            throw new SourceFailedException($"{who} could not be reached{ThroughProxy()} ({ex.Message}).", ex, unreachable: true);
+        }
         catch (HttpRequestException ex)
         {
             throw new SourceFailedException($"{who} could not be reached ({ex.Message}).", ex);
@@ -144,13 +168,29 @@ internal static class SourceCalls
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SourceFailedException($"{who} did not answer in time.", ex);
+            throw new SourceFailedException($"{who} did not answer in time{ThroughProxy()}.", ex, unreachable: true);
         }
         catch (Polly.ExecutionRejectedException ex)
         {
             // The resilience handler's own timeouts and open circuit breaker.
-            throw new SourceFailedException($"{who} did not answer in time, or failed too often just now ({ex.Message}).", ex);
+            throw new SourceFailedException($"{who} did not answer in time{ThroughProxy()}, or failed too often just now ({ex.Message}).", ex, unreachable: true);
         }
+    }
+
+    /// <summary>
+    /// " through the outgoing proxy (http://proxy:3128): check that it works" when one is configured, since a broken or
+    /// slow proxy looks like an unreachable YouTube; its address only, never credentials in it.
+    /// </summary>
+    private static string ThroughProxy()
+    {
+        var configured = new[] { "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy" }
+            .Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+        if (configured is null)
+            return "";
+        var shown = Uri.TryCreate(configured.Contains("://", StringComparison.Ordinal) ? configured : "http://" + configured, UriKind.Absolute, out var proxy)
+            ? $"{proxy.Scheme}://{proxy.Authority}"
+            : "as configured";
+        return $" through the outgoing proxy ({shown}): check that the proxy works";
     }
 }
 

@@ -81,7 +81,7 @@ public sealed class SourceHealth(TimeProvider time, ILogger<SourceHealth> logger
     private static bool IsFailing(YtDownloaderException error) => error.Category is not ErrorCategory.NotPlayable;
 
     private static SourceOutcome OutcomeOf(YtDownloaderException error) =>
-        error.Category is ErrorCategory.NotPlayable or ErrorCategory.NeedsConfiguration ? SourceOutcome.Refused : SourceOutcome.Failed;
+        error.Category is ErrorCategory.NotPlayable or ErrorCategory.NeedsConfiguration or ErrorCategory.RefusedForNow ? SourceOutcome.Refused : SourceOutcome.Failed;
 
     private sealed record Change(bool StartedFailing, bool Recovered, long Successes, long Failures);
 

@@ -13,8 +13,11 @@ public sealed record ServedFile(string PhysicalPath, ObjectDescription Descripti
 /// </summary>
 public interface IServedFiles
 {
-    /// <summary>Whether this link, the key with its expiry and signature as the store handed them out, is genuine and in time.</summary>
-    LinkCheck Check(string key, string? expires, string? signature);
+    /// <summary>
+    /// Whether this link, the key with its expiry, signature and disposition (<paramref name="inline"/>: shown in the
+    /// browser, not saved) as the store handed them out, is genuine and in time.
+    /// </summary>
+    LinkCheck Check(string key, string? expires, string? signature, bool inline);
 
     /// <summary>The complete file under this key, if there is one inside the store.</summary>
     Task<ServedFile?> FindFileAsync(string key, CancellationToken cancellationToken);

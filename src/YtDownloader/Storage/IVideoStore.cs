@@ -1,17 +1,28 @@
+using YtDownloader.Urls;
+
 namespace YtDownloader.Storage;
 
 /// <summary>How a stored object presents itself to whoever downloads it.</summary>
 public sealed record ObjectDescription(string ContentType, string FileName, IReadOnlyDictionary<string, string> Metadata);
 
 /// <summary>
-/// An object written completely. <see cref="Url"/> and <see cref="DownloadUrl"/> may be relative to the
+/// The two links to an object a person is given: <see cref="Open"/> plays it in the browser (Content-Disposition:
+/// inline), <see cref="Download"/> saves it (attachment). Both work without credentials, for their lifetime.
+/// </summary>
+public sealed record ObjectLinks(Uri Open, Uri Download);
+
+/// <summary>
+/// An object written completely. <see cref="Url"/> and the <see cref="Links"/> may be relative to the
 /// service (the local store serves its own files); the API makes them absolute.
 /// </summary>
-public sealed record StoredObject(string Key, string Bucket, long Size, string ContentType, Uri Url, Uri DownloadUrl);
+public sealed record StoredObject(string Key, string Bucket, long Size, string ContentType, Uri Url, ObjectLinks Links);
 
 /// <summary>Where finished videos go. A save either completes or leaves nothing behind.</summary>
 public interface IVideoStore
 {
+    /// <summary>The key this store keeps a video's file under: its prefix, the video, a safe title and the quality.</summary>
+    string KeyFor(VideoId video, string title, string quality, string extension);
+
     Task<StoredObject> SaveAsync(
         string key, Stream content, ObjectDescription description, IProgress<long>? progress, CancellationToken cancellationToken);
 
@@ -19,10 +30,10 @@ public interface IVideoStore
     Task<StoredObject?> FindAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>
-    /// A link to download the object under this key, made now: a presigned link for S3, valid for its lifetime
-    /// from this moment, so that an old job's link works whenever it is read.
+    /// Links to open and to download the object under this key, made now: presigned links for S3, valid for their
+    /// lifetime from this moment, so that an old job's links work whenever it is read.
     /// </summary>
-    Task<Uri> DownloadUrlAsync(string key, CancellationToken cancellationToken);
+    Task<ObjectLinks> LinksAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>Throws a <see cref="StorageException"/> when the store cannot take objects now (a bucket that is gone, a folder not writable).</summary>
     Task CheckAsync(CancellationToken cancellationToken);

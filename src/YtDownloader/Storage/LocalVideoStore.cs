@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using YtDownloader.Urls;
 
 namespace YtDownloader.Storage;
 
@@ -14,6 +15,9 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options, SignedLi
     private const string MetadataSuffix = ".meta.json";
 
     public string Root { get; } = Path.GetFullPath(options.Value.Local.Path);
+
+    public string KeyFor(VideoId video, string title, string quality, string extension) =>
+        ObjectKeys.For(options.Value.KeyPrefix, video, title, quality, extension);
 
     public async Task<StoredObject> SaveAsync(
         string key, Stream content, ObjectDescription description, IProgress<long>? progress, CancellationToken cancellationToken)
@@ -61,8 +65,8 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options, SignedLi
             ? Stored(key, new FileInfo(PathOf(key)!).Length, description.ContentType)
             : null;
 
-    // A signed link that expires: made anew each time a job is read.
-    public Task<Uri> DownloadUrlAsync(string key, CancellationToken cancellationToken) => Task.FromResult(Link(key));
+    // Signed links that expire: made anew each time a job is read.
+    public Task<ObjectLinks> LinksAsync(string key, CancellationToken cancellationToken) => Task.FromResult(Links(key));
 
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
@@ -89,19 +93,22 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options, SignedLi
         return Task.CompletedTask;
     }
 
-    public LinkCheck Check(string key, string? expires, string? signature) => links.Check(key, expires, signature);
+    public LinkCheck Check(string key, string? expires, string? signature, bool inline) => links.Check(key, expires, signature, inline);
 
     public async Task<ServedFile?> FindFileAsync(string key, CancellationToken cancellationToken) =>
         await DescribeAsync(key, cancellationToken) is { } description ? new ServedFile(PathOf(key)!, description) : null;
 
-    /// <summary>The object with its signed link, relative to wherever the service serves the store's files.</summary>
+    /// <summary>The object with its signed links, relative to wherever the service serves the store's files.</summary>
     private StoredObject Stored(string key, long size, string contentType)
     {
-        var url = Link(key);
-        return new StoredObject(key, Bucket, size, contentType, url, url);
+        var objectLinks = Links(key);
+        return new StoredObject(key, Bucket, size, contentType, objectLinks.Download, objectLinks);
     }
 
-    private Uri Link(string key) => new($"{string.Join('/', key.Split('/').Select(Uri.EscapeDataString))}?{links.QueryFor(key)}", UriKind.Relative);
+    private ObjectLinks Links(string key) => new(Link(key, inline: true), Link(key, inline: false));
+
+    private Uri Link(string key, bool inline) =>
+        new($"{string.Join('/', key.Split('/').Select(Uri.EscapeDataString))}?{links.QueryFor(key, inline)}", UriKind.Relative);
 
 
     // ENOSPC and EDQUOT on Unix (.NET reports the errno), ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL on Windows.

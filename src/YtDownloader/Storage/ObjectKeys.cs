@@ -94,7 +94,10 @@ public static class ObjectKeys
         return ascii.Trim('_').Length == 0 ? "video.mp4" : ascii;
     }
 
-    /// <summary>An RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 readable name.</summary>
-    public static string ContentDisposition(string fileName) =>
-        $"attachment; filename=\"{AsciiFileName(fileName)}\"; filename*=UTF-8''{Uri.EscapeDataString(fileName)}";
+    /// <summary>
+    /// An RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 readable name: to be saved (attachment),
+    /// or with <paramref name="inline"/> to be shown by the browser, under that name if saved from there.
+    /// </summary>
+    public static string ContentDisposition(string fileName, bool inline = false) =>
+        $"{(inline ? "inline" : "attachment")}; filename=\"{AsciiFileName(fileName)}\"; filename*=UTF-8''{Uri.EscapeDataString(fileName)}";
 }

@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Options;
+using YtDownloader.Urls;
 
 namespace YtDownloader.Storage;
 
@@ -20,7 +21,10 @@ internal sealed class S3VideoStore(
     // Not ArrayPool.Shared: it keeps a returned array in the returning thread's own slot, so part buffers handed
     // between thread-pool threads pile up, one per thread, and memory grows with the length of the video.
     private readonly ArrayPool<byte> _partBuffers = ArrayPool<byte>.Create(options.Value.S3.PartSize, options.Value.S3.ParallelParts);
+    private readonly string _prefix = options.Value.KeyPrefix;
     private string Bucket => _options.Bucket!;
+
+    public string KeyFor(VideoId video, string title, string quality, string extension) => ObjectKeys.For(_prefix, video, title, quality, extension);
 
     public async Task<StoredObject> SaveAsync(
         string key, Stream content, ObjectDescription description, IProgress<long>? progress, CancellationToken cancellationToken)
@@ -51,7 +55,7 @@ internal sealed class S3VideoStore(
             {
                 BucketName = Bucket, Key = key, UploadId = uploadId, PartETags = parts,
             }, cancellationToken);
-            return new StoredObject(key, Bucket, size, description.ContentType, ObjectUrl(key), await PresignAsync(key));
+            return new StoredObject(key, Bucket, size, description.ContentType, ObjectUrl(key), await LinksAsync(key, cancellationToken));
         }
         catch (Exception ex)
         {
@@ -67,7 +71,7 @@ internal sealed class S3VideoStore(
         try
         {
             var head = await s3.GetObjectMetadataAsync(Bucket, key, cancellationToken);
-            return new StoredObject(key, Bucket, head.ContentLength, head.Headers.ContentType, ObjectUrl(key), await PresignAsync(key));
+            return new StoredObject(key, Bucket, head.ContentLength, head.Headers.ContentType, ObjectUrl(key), await LinksAsync(key, cancellationToken));
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
@@ -79,7 +83,17 @@ internal sealed class S3VideoStore(
         }
     }
 
-    public Task<Uri> DownloadUrlAsync(string key, CancellationToken cancellationToken) => PresignAsync(key);
+    /// <summary>
+    /// Presigned, so that they work on a private bucket; each says how the browser is to take the object
+    /// (response-content-disposition, which the signature covers), whatever the object itself says.
+    /// </summary>
+    public async Task<ObjectLinks> LinksAsync(string key, CancellationToken cancellationToken)
+    {
+        var fileName = Path.GetFileName(key);
+        return new ObjectLinks(
+            await PresignAsync(key, ObjectKeys.ContentDisposition(fileName, inline: true)),
+            await PresignAsync(key, ObjectKeys.ContentDisposition(fileName)));
+    }
 
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
@@ -210,7 +224,7 @@ internal sealed class S3VideoStore(
             : new Uri($"{_options.ServiceUrl.TrimEnd('/')}/{Bucket}/{escapedKey}");
     }
 
-    private async Task<Uri> PresignAsync(string key)
+    private async Task<Uri> PresignAsync(string key, string contentDisposition)
     {
         var request = new GetPreSignedUrlRequest
         {
@@ -218,6 +232,7 @@ internal sealed class S3VideoStore(
             Key = key,
             Verb = HttpVerb.GET,
             Expires = time.GetUtcNow().Add(_options.PresignedUrlLifetime).UtcDateTime,
+            ResponseHeaderOverrides = { ContentDisposition = contentDisposition },
         };
         if (_options.ServiceUrl?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true)
             request.Protocol = Protocol.HTTP;

@@ -8,12 +8,14 @@ namespace YtDownloader.Storage;
 
 /// <summary>
 /// Links to the local store's files that prove themselves: an HMAC-SHA256, under a server secret, over the key and
-/// the moment the link expires. The secret comes from configuration, or is made once and kept beside the files.
+/// the moment the link expires, and whether the browser is to show the file (<c>inline=1</c>) rather than save it.
+/// The secret comes from configuration, or is made once and kept beside the files.
 /// </summary>
 internal sealed class SignedLinks
 {
     public const string ExpiresParameter = "expires";
     public const string SignatureParameter = "signature";
+    public const string InlineParameter = "inline";
     private const string SecretFileName = ".link-secret";
 
     private readonly TimeProvider _time;
@@ -31,26 +33,32 @@ internal sealed class SignedLinks
             : Encoding.UTF8.GetBytes(local.LinkSecret.Trim()));
     }
 
-    /// <summary>The query that makes a link to this key valid until the lifetime has passed.</summary>
-    public string QueryFor(string key)
+    /// <summary>
+    /// The query that makes a link to this key valid until the lifetime has passed: to show the file in the browser
+    /// when <paramref name="inline"/>, else to save it (links made before inline ones existed mean that too).
+    /// </summary>
+    public string QueryFor(string key, bool inline)
     {
         var expires = _time.GetUtcNow().Add(_lifetime).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        return $"{ExpiresParameter}={expires}&{SignatureParameter}={Signature(key, expires)}";
+        var query = $"{ExpiresParameter}={expires}&{SignatureParameter}={Signature(key, expires, inline)}";
+        return inline ? $"{query}&{InlineParameter}=1" : query;
     }
 
-    public LinkCheck Check(string key, string? expires, string? signature)
+    /// <summary>Whether the link is genuine and in time; <paramref name="inline"/> is signed too, so it cannot be added or removed.</summary>
+    public LinkCheck Check(string key, string? expires, string? signature, bool inline)
     {
         if (expires is null || signature is null
             || !long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var expiresAt)
             || !Base64Url.IsValid(signature)
-            || !CryptographicOperations.FixedTimeEquals(Base64Url.DecodeFromChars(signature), Hmac(key, expires)))
+            || !CryptographicOperations.FixedTimeEquals(Base64Url.DecodeFromChars(signature), Hmac(key, expires, inline)))
             return LinkCheck.Invalid;
         return expiresAt < _time.GetUtcNow().ToUnixTimeSeconds() ? LinkCheck.Expired : LinkCheck.Valid;
     }
 
-    private string Signature(string key, string expires) => Base64Url.EncodeToString(Hmac(key, expires));
+    private string Signature(string key, string expires, bool inline) => Base64Url.EncodeToString(Hmac(key, expires, inline));
 
-    private byte[] Hmac(string key, string expires) => HMACSHA256.HashData(_secret.Value, Encoding.UTF8.GetBytes($"{key}\n{expires}"));
+    private byte[] Hmac(string key, string expires, bool inline) =>
+        HMACSHA256.HashData(_secret.Value, Encoding.UTF8.GetBytes(inline ? $"{key}\n{expires}\n{InlineParameter}" : $"{key}\n{expires}"));
 
     /// <summary>The secret in the store's folder, made there with owner-only access the first time.</summary>
     private static byte[] KeptSecret(string folder)

@@ -4,8 +4,16 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
+    public const string DefaultPrefix = "youtube/";
+
+    /// <summary>Prepended to every object key, in a bucket or in the local folder alike.</summary>
+    public string? Prefix { get; set; }
+
     public S3StorageOptions S3 { get; set; } = new();
     public LocalStorageOptions Local { get; set; } = new();
+
+    /// <summary>The key prefix in use: <see cref="Prefix"/>, else its old name <c>Storage:S3:Prefix</c>, else the default.</summary>
+    public string KeyPrefix => Prefix ?? S3.Prefix ?? DefaultPrefix;
 
     /// <summary>S3 when a bucket is configured; otherwise the embedded local folder.</summary>
     public bool UsesS3 => !string.IsNullOrWhiteSpace(S3.Bucket);
@@ -16,8 +24,8 @@ public sealed class S3StorageOptions
     public string? Bucket { get; set; }
     public string Region { get; set; } = "us-east-1";
 
-    /// <summary>Prepended to every object key; also used by the local store so both lay objects out alike.</summary>
-    public string Prefix { get; set; } = "youtube/";
+    /// <summary>The old name of <see cref="StorageOptions.Prefix"/>, still read so that existing configurations keep their keys.</summary>
+    public string? Prefix { get; set; }
 
     /// <summary>The endpoint of an S3-compatible store (Ceph, MinIO, R2); empty for AWS itself.</summary>
     public string? ServiceUrl { get; set; }

@@ -61,6 +61,21 @@ public static class JobsClient
         }
     }
 
+    /// <summary>Polls until a node has taken the job up; a job that ends first, or a minute without it, fails the test.</summary>
+    public static async Task WaitUntilStartedAsync(this HttpClient http, string id)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var job = await http.GetJobAsync(id);
+            if (job.Text("phase") != "queued" && !job.HasEnded())
+                return;
+            if (job.HasEnded() || DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"Job {id} was expected to have started: {job}");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Reads the job's server-sent events until the stream ends.</summary>
     public static async Task<List<(string Type, JsonElement Data)>> ReadEventsAsync(this HttpClient http, string id)
     {

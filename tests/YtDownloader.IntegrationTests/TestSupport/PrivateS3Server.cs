@@ -33,7 +33,7 @@ public sealed class PrivateS3Server : IAsyncDisposable
     private async Task RunScriptAsync(string command)
     {
         var result = await Cli.Wrap("bash")
-            .WithArguments([Path.Combine(RepositoryRoot(), "scripts", "s3-server.sh"), command])
+            .WithArguments([Path.Combine(Repository.Root, "scripts", "s3-server.sh"), command])
             .WithEnvironmentVariables(e => e
                 .Set("S3_PORT", _port.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .Set("S3_MON_PORT", _monitorPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
@@ -42,16 +42,6 @@ public sealed class PrivateS3Server : IAsyncDisposable
             .ExecuteBufferedAsync();
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"s3-server.sh {command} failed: {result.StandardOutput}{result.StandardError}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "scripts", "s3-server.sh")))
-                return dir.FullName;
-        }
-        throw new DirectoryNotFoundException($"scripts/s3-server.sh not found above {AppContext.BaseDirectory}.");
     }
 
 

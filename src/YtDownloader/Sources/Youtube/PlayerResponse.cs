@@ -149,7 +149,8 @@ internal sealed class PlayerResponse
     }
 
     private const string WhatHelpsABotCheck =
-        "What helps: the cookies of a signed-in (throwaway) account in Youtube__CookiesFile, a PO token provider in Youtube__PoTokenProvider, "
+        "This is usually temporary: YouTube lets an address through again after a while, so try again in a few minutes. "
+        + "What helps for good: the cookies of a signed-in (throwaway) account in Youtube__CookiesFile, a PO token provider in Youtube__PoTokenProvider, "
         + "or an outgoing proxy (HTTPS_PROXY) on an address YouTube trusts; an Invidious instance (Invidious__Instances__0) can serve as a backup.";
 
     private static bool Mentions(string? reason, string word) =>

@@ -112,17 +112,8 @@ internal sealed partial class PlayerScriptCache : IDisposable
         return script;
     }
 
-    private async Task<string> GetTextAsync(string pathAndQuery, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _http.GetStringAsync(_origin.Resolve(pathAndQuery), cancellationToken);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new SourceFailedException($"Could not fetch YouTube's player ({pathAndQuery}): {ex.Message}", ex);
-        }
-    }
+    private Task<string> GetTextAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        SourceCalls.RunAsync($"YouTube's player ({pathAndQuery})", () => _http.GetStringAsync(_origin.Resolve(pathAndQuery), cancellationToken), cancellationToken);
 
     public void Dispose()
     {

@@ -33,17 +33,22 @@ internal sealed class YoutubeSource(
             if (video is not null)
                 return video;
             attempts.Add((client.ToString(), error!));
+            // Every client goes to the same hosts: when one got no answer at all, the next would wait as long for none.
+            if (IsUnreachable(error))
+                break;
         }
 
         if (attempts.Count == 0)
             throw new SourceFailedException("Every YouTube client's streams were already refused for this video.");
-        if (order.PoTokenProbe is { } probe && await PlaysWithoutTokenAsync(id, probe, cancellationToken))
+        if (!IsUnreachable(attempts[^1].Error) && order.PoTokenProbe is { } probe && await PlaysWithoutTokenAsync(id, probe, cancellationToken))
             attempts.Add((probe.ToString(), new VideoUnavailableException(UnavailableReason.PoTokenRequired,
                 $"Only YouTube's {probe.ClientName} client plays this video here, and its streams are refused without a proof-of-origin (PO) token: "
                 + "configure Youtube__PoTokenProvider with a bgutil-compatible provider (e.g. http://127.0.0.1:4416).",
                 "plays it, but its streams need a PO token (asked without one, to see)")));
         throw new AllClientsFailedException(attempts);
     }
+
+    private static bool IsUnreachable(YtDownloaderException? error) => error is SourceFailedException { Unreachable: true };
 
     /// <summary>One client's attempt, the one place where it succeeds or fails.</summary>
     private async Task<(VideoInfo? Video, YtDownloaderException? Error)> AttemptAsync(

@@ -61,7 +61,8 @@ internal static class YtDlpResponse
         return errorLine switch
         {
             _ when Says("not a bot") => new VideoUnavailableException(UnavailableReason.BotCheck,
-                $"YouTube refused yt-dlp with its bot check {says}: give the server a cookies file (Youtube__CookiesFile) or a proxy (HTTPS_PROXY)."),
+                $"YouTube refused yt-dlp with its bot check {says}. This is usually temporary: try again in a few minutes. What helps for good: "
+                + "a cookies file (Youtube__CookiesFile), a PO token provider (Youtube__PoTokenProvider) or a proxy (HTTPS_PROXY)."),
             _ when Says("Private video") => new VideoUnavailableException(UnavailableReason.Private,
                 $"This video is private: only its owner and the people they chose can watch it {says}."),
             _ when Says("confirm your age") || Says("age-restricted") || Says("inappropriate for some users") => new VideoUnavailableException(

@@ -65,6 +65,7 @@ public sealed partial class FakeOrigin : IAsyncLifetime
     private readonly ConcurrentDictionary<string, Plan<(MediaFault Fault, long Offset)>> _faults = new();
     private readonly ConcurrentDictionary<string, Plan<int>> _failures = new();
     private readonly ConcurrentDictionary<string, Task> _holds = new();
+    private readonly ConcurrentDictionary<string, Task> _videoHolds = new();
     private readonly ConcurrentDictionary<string, ByteCount> _served = new();
     private readonly ConcurrentDictionary<string, (long Offset, int Clients)> _cutOffs = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _clientsAsked = new();
@@ -126,6 +127,12 @@ public sealed partial class FakeOrigin : IAsyncLifetime
 
     /// <summary>The next request for this file waits until <paramref name="release"/> completes before it is answered.</summary>
     public void HoldMediaUntil(string mediaName, Task release) => _holds[mediaName] = release;
+
+    /// <summary>
+    /// Every media request for this video, from now on, waits until <paramref name="release"/> completes: a job that
+    /// stays running, however slow the machine, until the test lets it go.
+    /// </summary>
+    public void HoldVideoMediaUntil(string videoId, Task release) => _videoHolds[videoId] = release;
 
     /// <summary>
     /// YouTube refusing a client part-way: the media URLs that the first <paramref name="clients"/> clients to answer
@@ -258,6 +265,8 @@ public sealed partial class FakeOrigin : IAsyncLifetime
 
         if (_holds.TryRemove(name, out var hold))
             await hold;
+        if (_videoHolds.TryGetValue(video, out var videoHold))
+            await videoHold;
         var corrupt = CorruptMedia.ContainsKey(name);
         var stopAt = to + 1;
         var fault = _faults.TryGetValue(name, out var planned) && planned.What.Offset >= from && planned.What.Offset <= to && planned.TryUse()

@@ -1,7 +1,7 @@
 namespace YtDownloader.Tests.TestSupport;
 
 /// <summary>Finds the recorded YouTube responses in <c>shared/fixtures/youtube</c>, next to or above the repository.</summary>
-internal static class Fixtures
+public static class Fixtures
 {
     private static readonly Lazy<string> RootPath = new(FindRoot);
 

@@ -3,14 +3,14 @@ using System.Text.Json;
 namespace YtDownloader.Tests.TestSupport;
 
 /// <summary>One known answer of a recorded player: its signature (<see cref="KnownAnswers.Signature"/>) or <c>n</c> output for an input.</summary>
-internal sealed record KnownAnswer(string Player, string Kind, string Input, string Expected);
+public sealed record KnownAnswer(string Player, string Kind, string Input, string Expected);
 
 /// <summary>
 /// The recorded players (every <c>base-*.js</c> in the fixtures, by path relative to <see cref="Fixtures.Root"/>) and
 /// the answers recorded beside them in <c>decipher-reference.json</c>: answers computed on the recorded responses,
 /// yt-dlp's published <c>n</c> tests, and synthetic challenges. Shared by the specs and the player bench.
 /// </summary>
-internal static class KnownAnswers
+public static class KnownAnswers
 {
     public const string Signature = "sig";
     public const string N = "n";
