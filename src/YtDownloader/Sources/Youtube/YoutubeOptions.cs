@@ -14,6 +14,12 @@ public sealed class YoutubeOptions
     /// <summary>How long the current player version is trusted before <c>/iframe_api</c> is asked again.</summary>
     public TimeSpan PlayerVersionLifetime { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long a player version's engine (tens of megabytes) stays loaded after its last question; the prepared code
+    /// stays, so the version reloads in a fraction of a second.
+    /// </summary>
+    public TimeSpan PlayerIdleTime { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The client profiles to ask, in order, by name; empty for the default order (<see cref="Clients.ClientOrder"/>).</summary>
     public List<string> Clients { get; set; } = [];
 
@@ -38,6 +44,8 @@ internal sealed class YoutubeOptionsValidator : Microsoft.Extensions.Options.IVa
         var failures = new List<string>();
         if (!options.Origin.IsAbsoluteUri || options.Origin.Scheme is not ("http" or "https"))
             failures.Add("Youtube:Origin must be an http(s) URL.");
+        if (options.PlayerIdleTime < TimeSpan.FromSeconds(1))
+            failures.Add("Youtube:PlayerIdleTime must be at least one second, e.g. 00:05:00.");
         if (options.PoTokenProvider is { } provider && (!provider.IsAbsoluteUri || provider.Scheme is not ("http" or "https")))
             failures.Add("Youtube:PoTokenProvider must be the http(s) base URL of a PO token provider, e.g. http://127.0.0.1:4416.");
         try

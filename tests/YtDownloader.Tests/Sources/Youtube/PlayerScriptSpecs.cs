@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using YtDownloader.Sources.Youtube.Player;
 using YtDownloader.Tests.TestSupport;
 
@@ -7,34 +7,32 @@ namespace YtDownloader.Tests.Sources.Youtube;
 
 /// <summary>
 /// Every known answer recorded beside the fixture players (decipher-reference.json: answers computed on the recorded
-/// responses, yt-dlp's published n tests, and synthetic challenges) must come out of <see cref="PlayerScript"/>.
+/// responses, yt-dlp's published n tests, and synthetic challenges) must come out of <see cref="PlayerScript"/>, by
+/// the way it runs in the service (the extracted functions) and by the whole player, which must agree.
 /// </summary>
 public sealed class PlayerScriptSpecs
 {
-    private const string Signature = "sig";
-    private const string N = "n";
-
-    // Loading a player takes about a second and tens of megabytes: once per player for the whole class.
+    // Loading a player takes up to a second and megabytes: once per player for the whole class.
     private static readonly ConcurrentDictionary<string, Lazy<PlayerScript>> Players = new(StringComparer.Ordinal);
 
-    public static IEnumerable<TheoryDataRow<string, string, string>> KnownAnswers(string kind) =>
-        ReadKnownAnswers()
+    public static IEnumerable<TheoryDataRow<string, string, string>> KnownAnswersOf(string kind) =>
+        KnownAnswers.All()
             .Where(answer => answer.Kind == kind)
             .Select(answer => new TheoryDataRow<string, string, string>(answer.Player, answer.Input, answer.Expected));
 
     public static IEnumerable<TheoryDataRow<string, int>> RecordedSignatureTimestamps() =>
-        ReferenceFiles()
-            .Select(reference => (reference.Player, reference.Json.RootElement.GetProperty("signatureTimestamp_from_js").GetInt32()))
-            .Distinct()
-            .Select(pair => new TheoryDataRow<string, int>(pair.Player, pair.Item2));
+        KnownAnswers.SignatureTimestamps().Select(pair => new TheoryDataRow<string, int>(pair.Player, pair.SignatureTimestamp));
+
+    public static IEnumerable<TheoryDataRow<string>> RecordedPlayers() =>
+        KnownAnswers.Players().Select(player => new TheoryDataRow<string>(player));
 
     [Theory]
-    [MemberData(nameof(KnownAnswers), Signature)]
+    [MemberData(nameof(KnownAnswersOf), KnownAnswers.Signature)]
     public void I_can_decipher_every_recorded_signature_with_its_player(string player, string s, string expected) =>
         Player(player).DecipherSignature(s).ShouldBe(expected);
 
     [Theory]
-    [MemberData(nameof(KnownAnswers), N)]
+    [MemberData(nameof(KnownAnswersOf), KnownAnswers.N)]
     public void I_can_transform_every_recorded_n_with_its_player(string player, string n, string expected) =>
         Player(player).TransformN(n).ShouldBe(expected);
 
@@ -46,23 +44,67 @@ public sealed class PlayerScriptSpecs
     [Fact]
     public void Every_recorded_player_has_known_answers_of_both_kinds()
     {
-        var answers = ReadKnownAnswers().ToList();
-        foreach (var player in ReferenceFiles().Select(reference => reference.Player).Distinct())
+        var answers = KnownAnswers.All().ToList();
+        var players = KnownAnswers.Players();
+        players.Count.ShouldBeGreaterThanOrEqualTo(5);
+        foreach (var player in players)
         {
-            answers.ShouldContain(answer => answer.Player == player && answer.Kind == Signature, $"{player} has no signature answer");
-            answers.ShouldContain(answer => answer.Player == player && answer.Kind == N, $"{player} has no n answer");
+            answers.ShouldContain(answer => answer.Player == player && answer.Kind == KnownAnswers.Signature, $"{player} has no signature answer");
+            answers.ShouldContain(answer => answer.Player == player && answer.Kind == KnownAnswers.N, $"{player} has no n answer");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(RecordedPlayers))]
+    public void Every_recorded_player_runs_from_its_extracted_functions(string player)
+    {
+        Player(player).FallbackReason.ShouldBeNull();
+        Player(player).Way.ShouldBe(PlayerScriptWay.ExtractedFunctions);
+    }
+
+    [Theory]
+    [MemberData(nameof(RecordedPlayers))]
+    public void The_whole_player_gives_every_known_answer_and_its_extracted_functions_the_same_on_other_inputs(string player)
+    {
+        var known = KnownAnswers.All().Where(answer => answer.Player == player).ToList();
+        // Inputs nobody recorded: the known ones rotated, so that they keep their lengths and alphabet.
+        var others = known.SelectMany(answer => Enumerable.Range(1, 3).Select(shift =>
+            answer with { Input = answer.Input[shift..] + answer.Input[..shift] })).ToList();
+        var extracted = Player(player);
+        using var whole = PlayerScript.Load(File.ReadAllText(Fixtures.Path(player)), way: PlayerScriptWay.WholePlayer);
+
+        whole.Way.ShouldBe(PlayerScriptWay.WholePlayer);
+        known.ShouldAllBe(answer => Ask(whole, answer) == answer.Expected);
+        others.ShouldAllBe(answer => Ask(extracted, answer) == Ask(whole, answer));
+    }
+
+    [Fact]
+    public void An_engine_idle_long_enough_is_released_and_loaded_again_for_the_next_answer()
+    {
+        var answers = KnownAnswers.All().Where(answer => answer.Player == KnownAnswers.Players()[^1]).ToList();
+        var time = new FakeTimeProvider();
+        using var player = PlayerScript.Load(File.ReadAllText(Fixtures.Path(answers[0].Player)), time);
+        Ask(player, answers[0]).ShouldBe(answers[0].Expected);
+
+        time.Advance(TimeSpan.FromSeconds(59));
+        player.ReleaseIfIdle(TimeSpan.FromMinutes(1)).ShouldBeFalse();
+        time.Advance(TimeSpan.FromSeconds(1));
+        player.ReleaseIfIdle(TimeSpan.FromMinutes(1)).ShouldBeTrue();
+
+        player.IsLoaded.ShouldBeFalse();
+        answers.ShouldAllBe(answer => Ask(player, answer) == answer.Expected);
+        player.IsLoaded.ShouldBeTrue();
     }
 
     [Fact]
     public void I_get_the_same_answers_when_many_threads_ask_one_player_at_once()
     {
-        var answers = ReadKnownAnswers().GroupBy(answer => answer.Player).MaxBy(group => group.Count())!.ToList();
+        var answers = KnownAnswers.All().GroupBy(answer => answer.Player).MaxBy(group => group.Count())!.ToList();
         var player = Player(answers[0].Player);
 
         var results = new ConcurrentBag<(KnownAnswer Answer, string Actual)>();
         Parallel.ForEach(Enumerable.Range(0, 4).SelectMany(_ => answers), answer =>
-            results.Add((answer, answer.Kind == N ? player.TransformN(answer.Input) : player.DecipherSignature(answer.Input))));
+            results.Add((answer, answer.Kind == KnownAnswers.N ? player.TransformN(answer.Input) : player.DecipherSignature(answer.Input))));
 
         results.Count.ShouldBe(answers.Count * 4);
         results.ShouldAllBe(result => result.Actual == result.Answer.Expected);
@@ -111,6 +153,22 @@ public sealed class PlayerScriptSpecs
         Should.Throw<ObjectDisposedException>(() => player.TransformN("new"));
     }
 
+    [Fact]
+    public void A_player_whose_functions_cannot_be_extracted_runs_whole()
+    {
+        // The n function needs what a call inside a comma sequence sets up; the extraction leaves such calls out.
+        using var player = PlayerScript.Load(FakePlayer(
+            nFunction: "function(a){return T.f(a)}",
+            setUp: "var T={};var setUp=function(t){t.f=function(a){return a+\"!\"}};x=0,setUp(T);"));
+
+        player.Way.ShouldBe(PlayerScriptWay.WholePlayer);
+        player.FallbackReason.ShouldNotBeNull();
+        player.TransformN("known").ShouldBe("known!");
+    }
+
+    private static string Ask(PlayerScript player, KnownAnswer answer) =>
+        answer.Kind == KnownAnswers.N ? player.TransformN(answer.Input) : player.DecipherSignature(answer.Input);
+
     private static PlayerScript Player(string relativePath) =>
         Players.GetOrAdd(relativePath, path => new Lazy<PlayerScript>(() => PlayerScript.Load(File.ReadAllText(Fixtures.Path(path))))).Value;
 
@@ -118,8 +176,8 @@ public sealed class PlayerScriptSpecs
     /// A player in miniature: the outer wrapper, a URL class that transforms n when read (as the real one does), a
     /// signature function that reverses, and the URL builder.
     /// </summary>
-    private static string FakePlayer(string nFunction) =>
-        "var _yt_player={};(function(g){var window=this;" +
+    private static string FakePlayer(string nFunction, string setUp = "") =>
+        "var _yt_player={};(function(g){var window=this;" + setUp +
         "var U=function(a,b){this.u=a;this.t=b;this.p={}};" +
         "U.prototype.set=function(k,v){this.p[k]=v};" +
         "U.prototype.get=function(k){if(this.u){var q=this.u.split(\"?\")[1].split(\"&\");for(var i=0;i<q.length;i++){var kv=q[i].split(\"=\");this.p[kv[0]]=kv[1]}this.u=\"\";" +
@@ -129,52 +187,4 @@ public sealed class PlayerScriptSpecs
         "g.build=function(a,b,c){a=new U(a,!0);a.set(\"alr\",\"yes\");c&&(c=sf(decodeURIComponent(c)),a.set(b,encodeURIComponent(c)));return a};" +
         "g.start(document.body);" +
         "})(_yt_player);";
-
-    private sealed record KnownAnswer(string Player, string Kind, string Input, string Expected);
-
-    private static IEnumerable<(string Player, JsonDocument Json)> ReferenceFiles() =>
-        Directory.EnumerateFiles(Fixtures.Root, "decipher-reference.json", SearchOption.AllDirectories)
-            .Order(StringComparer.Ordinal)
-            .Select(file =>
-            {
-                var json = JsonDocument.Parse(File.ReadAllText(file));
-                var player = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, json.RootElement.GetProperty("player_js").GetString()!));
-                return (Path.GetRelativePath(Fixtures.Root, player).Replace('\\', '/'), json);
-            });
-
-    /// <summary>Every answer of every reference file, each distinct (player, kind, input) once.</summary>
-    private static IEnumerable<KnownAnswer> ReadKnownAnswers() =>
-        ReferenceFiles()
-            .SelectMany(reference => AnswersIn(reference.Player, reference.Json.RootElement))
-            .DistinctBy(answer => (answer.Player, answer.Kind, answer.Input));
-
-    private static IEnumerable<KnownAnswer> AnswersIn(string player, JsonElement reference)
-    {
-        if (reference.TryGetProperty("computed_reference", out var computed))
-        {
-            foreach (var entry in computed.GetProperty("entries").EnumerateArray())
-            {
-                if (entry.TryGetProperty("s", out var s))
-                    yield return new KnownAnswer(player, Signature, s.GetString()!, entry.GetProperty("expected_sig").GetString()!);
-                if (entry.TryGetProperty("n", out var n))
-                    yield return new KnownAnswer(player, N, n.GetString()!, entry.GetProperty("expected_n").GetString()!);
-            }
-        }
-        if (reference.TryGetProperty("synthetic_challenges", out var synthetic))
-        {
-            foreach (var kind in new[] { Signature, N })
-            {
-                foreach (var challenge in synthetic.GetProperty(kind).EnumerateArray())
-                    yield return new KnownAnswer(player, kind, challenge.GetProperty("input").GetString()!, challenge.GetProperty("expected").GetString()!);
-            }
-        }
-        if (reference.TryGetProperty("published_known_answers", out var published))
-        {
-            foreach (var answer in published.EnumerateArray())
-            {
-                var kind = answer.GetProperty("kind").GetString() == "n" ? N : Signature;
-                yield return new KnownAnswer(player, kind, answer.GetProperty("input").GetString()!, answer.GetProperty("expected").GetString()!);
-            }
-        }
-    }
 }

@@ -6,18 +6,26 @@ using Acornima.Ast;
 
 namespace YtDownloader.Sources.Youtube.Player;
 
+/// <summary>How a player's two functions are made to run outside a browser.</summary>
+internal enum PlayerScriptWay
+{
+    /// <summary>Only the URL builder and the top-level definitions it reaches (<see cref="PlayerFunctionExtractor"/>): about a tenth of the player.</summary>
+    ExtractedFunctions,
+
+    /// <summary>The player's whole top level, less the calls that start it: slower and heavier, but needs no dependency walk.</summary>
+    WholePlayer,
+}
+
 /// <summary>
 /// What <see cref="PlayerScriptPreparer"/> turns a player into: source that Jint can run outside a browser, which
 /// leaves the candidate URL-builder functions in the global <see cref="PlayerScriptPreparer.CandidatesVariable"/>.
 /// </summary>
-internal sealed record PreparedPlayerScript(string Code, IReadOnlyList<string> CandidateNames, int? SignatureTimestamp);
+internal sealed record PreparedPlayerScript(string Code, IReadOnlyList<string> CandidateNames, int? SignatureTimestamp, PlayerScriptWay Way);
 
-/// <summary>
-/// The AST work on base.js. Rather than hunting for the signature and <c>n</c> functions themselves (their shape
-/// changes every few months, and since 2026 they hide behind a string table and dispatcher functions), we run the
-/// whole player and borrow its own URL builder: the function that sets <c>alr=yes</c> on a stream URL, deciphers
-/// the <c>s</c> it is given into the signature parameter, and builds a URL object that transforms <c>n</c> when read.
-/// </summary>
+/// <summary>A player parsed once, with what both ways of preparing it need: its outer wrapper and URL-builder candidates.</summary>
+internal sealed record ParsedPlayer(
+    string JavaScript, ExpressionStatement WrapperStatement, FunctionExpression Wrapper, IReadOnlyList<string> CandidateNames, int? SignatureTimestamp);
+
 internal static partial class PlayerScriptPreparer
 {
     /// <summary>The global the prepared code stores the candidate URL builders in, best candidate first.</summary>
@@ -25,7 +33,7 @@ internal static partial class PlayerScriptPreparer
 
     // Just enough of a browser for the player's top level to run. window and self are the global object, as in a
     // browser, so that the player's `window.Foo` lookups of built-ins keep working.
-    private const string BrowserStandIn =
+    internal const string BrowserStandIn =
         """
         var window = globalThis, self = globalThis;
         var document = {};
@@ -37,7 +45,8 @@ internal static partial class PlayerScriptPreparer
 
     private static readonly ParserOptions ParserOptions = new() { EcmaVersion = EcmaVersion.Latest };
 
-    public static PreparedPlayerScript Prepare(string javascript)
+    /// <exception cref="PlayerScriptException">The script does not parse, or lacks the wrapper or the URL builder.</exception>
+    public static ParsedPlayer Parse(string javascript)
     {
         Script script;
         try
@@ -57,7 +66,13 @@ internal static partial class PlayerScriptPreparer
             throw new PlayerScriptException(
                 "The player JavaScript has no URL-builder function (one that calls .set(\"alr\",\"yes\")), " +
                 "so its signature and n functions cannot be reached.");
+        return new ParsedPlayer(javascript, wrapperStatement, wrapper, candidates, FindSignatureTimestamp(javascript));
+    }
 
+    /// <summary>The whole player, less the statements that start it (<see cref="MustNotRun"/>).</summary>
+    public static PreparedPlayerScript WholePlayer(ParsedPlayer player)
+    {
+        var javascript = player.JavaScript;
         var code = new StringBuilder(BrowserStandIn.Length + javascript.Length + 256);
         code.Append(BrowserStandIn);
         var copied = 0;
@@ -67,9 +82,9 @@ internal static partial class PlayerScriptPreparer
             copied = position;
         }
 
-        CopyUpTo(wrapperStatement.Start);
+        CopyUpTo(player.WrapperStatement.Start);
         code.Append("var ").Append(CandidatesVariable).Append('=');
-        foreach (var statement in wrapper.Body.Body)
+        foreach (var statement in player.Wrapper.Body.Body)
         {
             if (!MustNotRun(statement))
                 continue;
@@ -78,11 +93,11 @@ internal static partial class PlayerScriptPreparer
             code.Append(';');
             copied = statement.End;
         }
-        CopyUpTo(wrapper.Body.End - 1);
-        code.Append(";\nreturn [").AppendJoin(',', candidates).Append("];\n");
+        CopyUpTo(player.Wrapper.Body.End - 1);
+        code.Append(";\nreturn [").AppendJoin(',', player.CandidateNames).Append("];\n");
         CopyUpTo(javascript.Length);
 
-        return new PreparedPlayerScript(code.ToString(), candidates, FindSignatureTimestamp(javascript));
+        return new PreparedPlayerScript(code.ToString(), player.CandidateNames, player.SignatureTimestamp, PlayerScriptWay.WholePlayer);
     }
 
     /// <summary>
@@ -91,7 +106,7 @@ internal static partial class PlayerScriptPreparer
     /// and touch the DOM, storage and timers. Measured on players from 2021 to 2026: what the URL builder needs is
     /// all set up by declarations and assignments.
     /// </summary>
-    private static bool MustNotRun(Statement statement) => statement switch
+    internal static bool MustNotRun(Statement statement) => statement switch
     {
         ExpressionStatement { Expression: CallExpression or NewExpression } => true,
         VariableDeclaration declaration => declaration.Declarations.Count == 1
@@ -185,7 +200,7 @@ internal static partial class PlayerScriptPreparer
             : null;
 
     /// <summary><c>a</c>, <c>g.a</c>, <c>g.a.b</c>: safe to copy as an expression into our <c>return [...]</c>.</summary>
-    private static bool IsPlainReference(Node node) => node switch
+    internal static bool IsPlainReference(Node node) => node switch
     {
         Identifier => true,
         MemberExpression { Computed: false, Optional: false, Object: var inner, Property: Identifier } => IsPlainReference(inner),

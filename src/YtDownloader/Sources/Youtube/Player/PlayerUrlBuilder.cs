@@ -27,7 +27,7 @@ internal sealed class PlayerUrlBuilder(Engine engine, JsValue function)
     /// The first candidate that deciphers a probe signature and transforms a probe <c>n</c>. Checked while loading, so
     /// that a player we misread fails once, with a clear message, instead of on every download.
     /// </summary>
-    public static PlayerUrlBuilder Choose(Engine engine, JsValue candidates, IReadOnlyList<string> candidateNames)
+    public static (PlayerUrlBuilder Builder, int Index) Choose(Engine engine, JsValue candidates, IReadOnlyList<string> candidateNames)
     {
         var problems = new List<string>();
         for (var i = 0; i < candidateNames.Count; i++)
@@ -37,7 +37,7 @@ internal sealed class PlayerUrlBuilder(Engine engine, JsValue function)
             {
                 candidate.Decipher(ProbeSignature);
                 candidate.TransformN(ProbeN);
-                return candidate;
+                return (candidate, i);
             }
             catch (PlayerScriptException ex)
             {
