@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Runs the benchmarks of issue 5 and prints one table (docs/benchmarks.md holds the latest one).
 #
-#   bench/run.sh [--size 1g|300m|quick] [--only 1,4,5,6]
+#   bench/run.sh [--size 1g|300m|quick] [--only 1,4,5,6] [--server-env NAME=VALUE]...
 #
 #   --size   1g (default): 1 GB job, 100 MB job, 300 MB concurrent jobs; quick: a smoke run of about 3 minutes
-#   --only   figures to measure (1 gives 1 to 3: they come from the same jobs; 7 is the browser's; 8 event streams under load); all by default
+#   --only   figures to measure (1 gives 1 to 3: they come from the same jobs; 7 is the browser's; 8 event streams
+#            under load; 9 peak memory per job size); all by default
+#   --server-env  an environment variable for every server the bench starts (e.g. DOTNET_GCgen0size=0x1000000),
+#            to measure a runtime setting against the shipped ones
 #
 # Sets up what it needs: ffmpeg, Ceph radosgw and wrk (apt, when missing); its own radosgw on
 # 127.0.0.1:${BENCH_S3_PORT:-7490} (reused if already running, stopped afterwards if started here);
@@ -18,11 +21,13 @@ cd "$root"
 
 size=1g
 only=()
+server_env=()
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --size) size=${2:?--size needs 1g, 300m or quick}; shift 2 ;;
     --only) only=(--only "${2:?--only needs figure numbers, e.g. 1,4}"); shift 2 ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    --server-env) server_env+=(--server-env "${2:?--server-env needs NAME=VALUE}"); shift 2 ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -82,7 +87,7 @@ dotnet bench/YtDownloader.Bench/bin/Release/net10.0/YtDownloader.Bench.dll \
   --s3 "http://127.0.0.1:$S3_PORT" \
   --radosgw-conf "$S3_DIR/ceph.conf" \
   --micro "$work/micro" \
-  "${only[@]}"
+  "${only[@]}" "${server_env[@]}"
 
 if [ "${#only[@]}" -eq 0 ] || [[ ",${only[1]}," == *,7,* ]]; then
   echo "bench: browser figures (the published server, headless chromium)" >&2

@@ -13,7 +13,8 @@ internal sealed record BenchSettings(
     string? MicroResults,
     string? Output,
     string WorkFolder,
-    IReadOnlySet<int> Only)
+    IReadOnlySet<int> Only,
+    IReadOnlyDictionary<string, string> ExtraServerEnvironment)
 {
     /// <summary>Whether this figure is measured in this run: all by default, or those given with --only (1 also gives 2 and 3).</summary>
     public bool Wants(int figure) => Only.Count == 0 || Only.Contains(figure is 2 or 3 ? 1 : figure);
@@ -23,21 +24,34 @@ internal sealed record BenchSettings(
 
     public string Bucket { get; } = $"ytd-bench-{Guid.NewGuid():N}"[..24];
 
-    /// <summary>The service's settings, as a user would set them for this S3 server; everything else is default.</summary>
-    public IReadOnlyDictionary<string, string?> ServerEnvironment => new Dictionary<string, string?>
+    /// <summary>Job sizes of figure 9 (peak memory per job size), smallest first.</summary>
+    public IReadOnlyList<long> MemoryJobBytes => new[] { SmallBytes, ConcurrentJobBytes, MainBytes }.Distinct().Order().ToList();
+
+    /// <summary>
+    /// The service's settings, as a user would set them for this S3 server, then those given with --server-env
+    /// (e.g. <c>DOTNET_GCgen0size=...</c>, to measure a runtime setting); everything else is default.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> ServerEnvironment
     {
-        // The log keeps what explains a figure (retries, failures), not a line per request.
-        ["Logging__LogLevel__Default"] = "Warning",
-        ["Storage__S3__Bucket"] = Bucket,
-        ["Storage__S3__ServiceUrl"] = S3ServiceUrl,
-        ["Storage__S3__ForcePathStyle"] = "true",
-        // A throughput bench sends more requests from one address than the shipped per-client limits allow.
-        ["Limits__MetadataRequests"] = "1000000",
-        ["Limits__JobRequests"] = "1000000",
-        // Figure 4 runs four jobs at once: all four must run, not three and one waiting.
-        ["Jobs__MaxConcurrent"] = "4",
-        ["Jobs__DatabasePath"] = Path.Combine(Path.GetTempPath(), $"{Bucket}-jobs.db"),
-    };
+        get
+        {
+            var environment = new Dictionary<string, string?>
+            {
+                // The log keeps what explains a figure (retries, failures), not a line per request.
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["Storage__S3__Bucket"] = Bucket,
+                ["Storage__S3__ServiceUrl"] = S3ServiceUrl,
+                ["Storage__S3__ForcePathStyle"] = "true",
+                // A throughput bench sends more requests from one address than the shipped per-client limits allow.
+                ["Limits__MetadataRequests"] = "1000000",
+                ["Limits__JobRequests"] = "1000000",
+                ["Jobs__DatabasePath"] = Path.Combine(Path.GetTempPath(), $"{Bucket}-jobs.db"),
+            };
+            foreach (var (name, value) in ExtraServerEnvironment)
+                environment[name] = value;
+            return environment;
+        }
+    }
 
     public static BenchSettings Parse(string[] args)
     {
@@ -63,6 +77,8 @@ internal sealed record BenchSettings(
             args.Contains("--micro") ? Option("--micro") : null,
             args.Contains("--out") ? Path.GetFullPath(Option("--out")) : null,
             work,
-            args.Contains("--only") ? Option("--only").Split(',').Select(int.Parse).ToHashSet() : new HashSet<int>());
+            args.Contains("--only") ? Option("--only").Split(',').Select(int.Parse).ToHashSet() : new HashSet<int>(),
+            args.Select((arg, at) => (arg, at)).Where(a => a.arg == "--server-env" && a.at + 1 < args.Length)
+                .Select(a => args[a.at + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : ""));
     }
 }

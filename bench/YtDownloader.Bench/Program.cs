@@ -84,7 +84,8 @@ try
         : await MediaOfAsync(settings.ConcurrentJobBytes);
     foreach (var jobs in settings.Wants(4) ? (int[])[0, 1, 2, 4] : [])
     {
-        await using var server = await workloads.StartServerAsync(concurrentOrigin);
+        // Four jobs at once: all four must run, not three and one waiting.
+        await using var server = await workloads.StartServerAsync(concurrentOrigin, ("Jobs__MaxConcurrent", "4"));
         using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
         await Workloads.UploadAsync(http, workloads.NewVideo(concurrentOrigin), "720p");
         var seen = workloads.NewVideo(concurrentOrigin);
@@ -126,6 +127,23 @@ try
             cacheOn ? settings.LoadDuration : settings.LoadDuration / 2);
         Progress($"metadata, cache {(cacheOn ? "on" : "off")}, {connections} connections: {figures}");
         report.Metadata(cacheOn, connections, figures);
+    }
+
+    // 9. Peak memory per job size, each job on a fresh server with the shipped settings: flat with size is the target.
+    if (settings.Wants(9))
+    {
+        var figures = new List<JobFigures>();
+        foreach (var bytes in settings.MemoryJobBytes)
+        {
+            var (set, origin) = bytes == settings.MainBytes ? (main, mainOrigin)
+                : bytes == settings.SmallBytes ? (small, smallOrigin)
+                : bytes == settings.ConcurrentJobBytes && settings.Wants(4) ? (concurrent, concurrentOrigin)
+                : await MediaOfAsync(bytes);
+            await using (var server = await workloads.StartServerAsync(origin))
+                figures.Add(await workloads.RunJobAsync(server, origin, set));
+            Progress($"memory, {bytes / 1e6:0} MB job: {figures[^1]}");
+        }
+        report.MemoryBySize(figures);
     }
 
     // 8. Memory under a crowd: event streams and job requests at once, on the unenlarged test media (the jobs are

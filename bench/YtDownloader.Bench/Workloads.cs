@@ -12,9 +12,12 @@ namespace YtDownloader.Bench;
 /// <summary>What one end-to-end job cost.</summary>
 internal sealed record JobFigures(
     TimeSpan Elapsed, long BytesIn, long BytesOut, long PeakRss, long PeakFfmpegRss, double CpuSeconds, double S3ServerCpuSeconds,
-    long OriginBytes)
+    long OriginBytes, long IdleRss, double AllocatedBytes)
 {
     public double MegabytesPerSecond => BytesIn / 1e6 / Elapsed.TotalSeconds;
+
+    /// <summary>Bytes the server's managed code allocated per megabyte of streams (the runtime's own count, from /metrics).</summary>
+    public double AllocatedPerMegabyte => AllocatedBytes / (BytesIn / 1e6);
 
     /// <summary>Bytes the media server sent for the job over the streams' own bytes: 1 when each byte is fetched once.</summary>
     public double OriginRatio => (double)OriginBytes / BytesIn;
@@ -55,8 +58,12 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, Func<
         await UploadAsync(http, NewVideo(origin), "720p");
 
         var id = NewVideo(origin);
+        var idle = server.SampleMemory();
+        await Task.Delay(200);
+        await idle.DisposeAsync();
         long OriginBytes() => origin.ServedBytes(media.Video1080.Name) + origin.ServedBytes(media.AacAudio.Name);
         var originBefore = OriginBytes();
+        var allocatedBefore = await AllocatedBytesAsync(http);
         var cpuBefore = server.CpuSeconds();
         var s3CpuBefore = S3ServerCpuSeconds();
         await using var memory = server.SampleMemory();
@@ -64,11 +71,21 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, Func<
         var stored = await UploadAsync(http, id);
         clock.Stop();
         await memory.DisposeAsync();
+        var allocated = await AllocatedBytesAsync(http) - allocatedBefore;
         var figures = new JobFigures(clock.Elapsed, media.Video1080.Length + media.AacAudio.Length, stored,
             memory.PeakBytes, memory.PeakChildBytes, server.CpuSeconds() - cpuBefore, S3ServerCpuSeconds() - s3CpuBefore,
-            OriginBytes() - originBefore);
+            OriginBytes() - originBefore, idle.PeakBytes, allocated);
         await cleanUpBucket();
         return figures;
+    }
+
+    /// <summary>The runtime's count of bytes allocated so far (<c>dotnet.gc.heap.total_allocated</c>, at /metrics on loopback).</summary>
+    private static async Task<double> AllocatedBytesAsync(HttpClient http)
+    {
+        var text = await http.GetStringAsync("metrics");
+        return text.Split('\n')
+            .Where(l => l.StartsWith("dotnet_gc_heap_total_allocated_bytes", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>CPU seconds of radosgw and its storage daemon, which share these two cores with everything else.</summary>

@@ -19,8 +19,18 @@ public sealed record MediaWindow(int ChunkSize, int RangesAhead, int ChunksBehin
     /// </summary>
     private const int ChunksJumpedFrom = 2;
 
-    /// <summary>The most chunks the session ever holds: memory is this times <see cref="ChunkSize"/>.</summary>
-    public int MostChunksHeld => RangesAhead + ChunksBehind + ChunksJumpedFrom;
+    /// <summary>
+    /// The chunks the session holds in the reading it was made for: the window around the read position and the
+    /// chunks jumped from. Fetching ahead stops here; only a chunk a reader waits for goes beyond it.
+    /// </summary>
+    public int ChunksInWindow => RangesAhead + ChunksBehind + ChunksJumpedFrom;
+
+    /// <summary>
+    /// The most chunks the session ever holds: memory is this times <see cref="ChunkSize"/>. Room for one more set
+    /// of ranges ahead than <see cref="ChunksInWindow"/>: after a jump, the ranges fetched ahead of where the reader
+    /// was are kept for its return rather than fetched twice.
+    /// </summary>
+    public int MostChunksHeld => ChunksInWindow + RangesAhead;
 
     /// <summary>
     /// The window for a stream that makes up <paramref name="share"/> of a job's bytes. ffmpeg reads its inputs at
@@ -51,15 +61,23 @@ public interface IStreamReplacer
 /// One stream of one job, fetched once however it is read. The file is cut into chunks on a fixed grid; each chunk
 /// is asked of the media server with one ranged request (several at once ahead of the read position: a distant media
 /// server paces each connection, not the sum), into a pooled buffer, and read by any number of readers at any
-/// position as its bytes arrive. A chunk is given back only once it has been read to its end and lies behind the
-/// read position by more than <see cref="MediaWindow.ChunksBehind"/>: so when ffmpeg reads the header, jumps to the
-/// index at the end and comes back, or re-reads what it probed, it is served from memory, and no byte that arrived
-/// is asked for again. Memory stays under <see cref="MediaWindow.MostChunksHeld"/> chunks. A failed, cut, short or
-/// stalled response is asked for again from the exact byte where it stopped.
+/// position as its bytes arrive. The newest reader leads: the window follows it alone. ffmpeg reads an input over
+/// one connection at a time, and the one it has left may still be writing what the sockets between us buffer, whole
+/// megabytes it will never read; were that reader to move the window, the chunks ffmpeg comes back to would be given
+/// back and fetched twice (1.35 times the streams' bytes on a loaded machine). A chunk is given back when the leader
+/// has read through it and left it behind by more than <see cref="MediaWindow.ChunksBehind"/>; a chunk still ahead
+/// of the leader never while one behind it can go: so when ffmpeg reads the header, jumps to the index at the end and
+/// comes back, or re-reads what it probed, it is served from memory, and no byte that arrived is asked for again.
+/// Memory stays under <see cref="MediaWindow.MostChunksHeld"/> chunks. A failed, cut, short or stalled response is
+/// asked for again from the exact byte where it stopped.
 /// </summary>
 public sealed class MediaSession : IAsyncDisposable
 {
     private const int ReadSize = 64 * 1024;
+
+    // Bytes handed to a destination per write: a chunk-sized write would have the feed's HTTP server copy and hold
+    // a whole chunk per connection.
+    private const int WriteSize = 128 * 1024;
     private const long UnknownLength = -1;
 
     private readonly HttpClient _http;
@@ -76,7 +94,10 @@ public sealed class MediaSession : IAsyncDisposable
     private readonly TaskCompletionSource<long> _lengthKnown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private MediaFormat _format;
     private long _length;
-    private long _head; // the chunk the latest read was in: the window is counted from here
+    private long _head; // the chunk the leader read last: the window is counted from here
+    private long _leader; // the newest reader: only it moves the window
+    private long _readers;
+    private long _touches;
     private long _fetched;
     private Signal? _released;
     private bool _disposed;
@@ -107,29 +128,34 @@ public sealed class MediaSession : IAsyncDisposable
         if (Interlocked.Read(ref _length) is var known and not UnknownLength)
             return known;
         // The first chunk's answer tells the size: no request is made only to ask it.
-        var (chunk, _) = await AcquireAsync(0, cancellationToken);
+        var (chunk, _) = await AcquireAsync(0, AsLeader, cancellationToken);
         Release(chunk);
         return await _lengthKnown.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>A forward-only stream of the bytes from <paramref name="position"/> to the end.</summary>
-    public Stream OpenRead(long position = 0) => new Reader(this, position);
+    /// <summary>A forward-only stream of the bytes from <paramref name="position"/> to the end; it leads until a newer reader opens.</summary>
+    public Stream OpenRead(long position = 0) => new Reader(this, NewReader(), position);
 
-    /// <summary>Writes <paramref name="count"/> bytes from <paramref name="position"/> on to <paramref name="destination"/>, straight from the chunks.</summary>
+    /// <summary>
+    /// Writes <paramref name="count"/> bytes from <paramref name="position"/> on to <paramref name="destination"/>,
+    /// straight from the chunks. It leads until a newer reader opens; from then on it writes only what is held and
+    /// waits for the rest (a reader left behind is about to be cancelled).
+    /// </summary>
     /// <param name="onCopied">Told each time bytes were written.</param>
     public async Task CopyToAsync(long position, long count, Stream destination, Action<int>? onCopied, CancellationToken cancellationToken)
     {
+        var reader = NewReader();
         while (count > 0)
         {
-            var (chunk, offset) = await AcquireAsync(position, cancellationToken);
+            var (chunk, offset) = await AcquireAsync(position, reader, cancellationToken);
             try
             {
                 var available = await chunk.WaitForDataAsync(offset, cancellationToken);
                 if (available == 0)
                     throw new DownloadException($"Stream {_format.Itag} ended at byte {position}, before its announced size.");
-                var take = (int)Math.Min(available, count);
+                var take = (int)Math.Min(Math.Min(available, count), WriteSize);
                 await destination.WriteAsync(chunk.Buffer.AsMemory(offset, take), cancellationToken);
-                MarkRead(chunk, offset + take);
+                MarkRead(chunk, reader, offset + take);
                 position += take;
                 count -= take;
                 onCopied?.Invoke(take);
@@ -141,17 +167,17 @@ public sealed class MediaSession : IAsyncDisposable
         }
     }
 
-    private async ValueTask<int> ReadAsync(long position, Memory<byte> buffer, CancellationToken cancellationToken)
+    private async ValueTask<int> ReadAsync(long reader, long position, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         if (buffer.IsEmpty || position >= await GetLengthAsync(cancellationToken))
             return 0;
-        var (chunk, offset) = await AcquireAsync(position, cancellationToken);
+        var (chunk, offset) = await AcquireAsync(position, reader, cancellationToken);
         try
         {
             var available = await chunk.WaitForDataAsync(offset, cancellationToken);
             var take = Math.Min(available, buffer.Length);
             chunk.Buffer.AsSpan(offset, take).CopyTo(buffer.Span);
-            MarkRead(chunk, offset + take);
+            MarkRead(chunk, reader, offset + take);
             return take;
         }
         finally
@@ -160,11 +186,22 @@ public sealed class MediaSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Reading on behalf of whichever reader leads (the size asked before any reader opened).</summary>
+    private const long AsLeader = 0;
+
+    /// <summary>A reader opens: it leads from now on, and the one before it no longer moves the window.</summary>
+    private long NewReader()
+    {
+        lock (_gate)
+            return _leader = ++_readers;
+    }
+
     /// <summary>
-    /// The chunk holding <paramref name="position"/>, fetched or being fetched, held for reading until <see cref="Release"/>;
-    /// moves the window there and starts the fetches ahead of it.
+    /// The chunk holding <paramref name="position"/>, fetched or being fetched, held for reading until <see cref="Release"/>.
+    /// For the leading reader, it moves the window there first and starts the fetches ahead of it; a reader left
+    /// behind only reads what is held, and waits for anything else (until it is cancelled, or the leader brings it).
     /// </summary>
-    private async ValueTask<(Chunk Chunk, int Offset)> AcquireAsync(long position, CancellationToken cancellationToken)
+    private async ValueTask<(Chunk Chunk, int Offset)> AcquireAsync(long position, long reader, CancellationToken cancellationToken)
     {
         var index = position / _window.ChunkSize;
         while (true)
@@ -173,18 +210,21 @@ public sealed class MediaSession : IAsyncDisposable
             lock (_gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                if (_chunks.TryGetValue(index, out var chunk) || TryStartFetch(index, evictUnread: true, out chunk))
+                var leads = reader == AsLeader || reader == _leader;
+                if (leads)
+                    _head = index; // before a buffer is chosen: what counts as behind is counted from where the leader is now
+                if (_chunks.TryGetValue(index, out var chunk) || (leads && TryStartFetch(index, needed: true, out chunk)))
                 {
                     chunk.Readers++;
-                    _head = index;
-                    for (var ahead = index + 1; ahead < index + _window.RangesAhead && !PastTheEnd(ahead); ahead++)
+                    chunk.Touched = ++_touches;
+                    for (var ahead = index + 1; leads && ahead < index + _window.RangesAhead && !PastTheEnd(ahead); ahead++)
                     {
-                        if (!_chunks.ContainsKey(ahead) && !TryStartFetch(ahead, evictUnread: false, out _))
+                        if (!_chunks.ContainsKey(ahead) && !TryStartFetch(ahead, needed: false, out _))
                             break;
                     }
                     return (chunk, (int)(position - chunk.Start));
                 }
-                // Every chunk held is being fetched or read: wait for one to be done.
+                // Every chunk held is being fetched, read or kept for a return, or this reader was left behind: wait.
                 released = (_released ??= new Signal()).Task;
             }
             await released.WaitAsync(cancellationToken);
@@ -195,22 +235,29 @@ public sealed class MediaSession : IAsyncDisposable
         _length == UnknownLength ? index > 0 : index * _window.ChunkSize >= _length;
 
     /// <summary>
-    /// Starts fetching a chunk when a buffer can be had: a free one, else one given back. Chunks read to their end
-    /// and behind the window go first; a chunk not yet read only when <paramref name="evictUnread"/> (the reader
-    /// needs this chunk now, and every other one is unread: a pattern of jumps the window was not made for).
+    /// Starts fetching a chunk when a buffer can be had. Within <see cref="MediaWindow.ChunksInWindow"/> a free one;
+    /// beyond it, one the leader has read through and left behind. Only a chunk a reader waits for
+    /// (<paramref name="needed"/>) may go further: up to <see cref="MediaWindow.MostChunksHeld"/> a new buffer, so
+    /// that what was fetched ahead before a jump stays for the return; at that bound, a chunk jumped from, then
+    /// one farthest ahead beyond the window. Never one in the window around the leader.
     /// </summary>
-    private bool TryStartFetch(long index, bool evictUnread, out Chunk chunk)
+    private bool TryStartFetch(long index, bool needed, out Chunk chunk)
     {
         chunk = null!;
         if (_length == UnknownLength && index > 0)
             return false; // the first answer tells the length; until then there is no grid beyond it
-        if (_chunks.Count >= _window.MostChunksHeld)
+        if (_chunks.Count >= _window.ChunksInWindow)
         {
-            var victim = EvictionCandidate(evictUnread);
-            if (victim is null)
+            var victim = EvictionCandidate(mayTakeUnread: needed && _chunks.Count >= _window.MostChunksHeld);
+            if (victim is not null)
+            {
+                _chunks.Remove(victim.Index);
+                _buffers.Return(victim.Buffer);
+            }
+            else if (!needed || _chunks.Count >= _window.MostChunksHeld)
+            {
                 return false;
-            _chunks.Remove(victim.Index);
-            _buffers.Return(victim.Buffer);
+            }
         }
         var start = index * _window.ChunkSize;
         var length = _length == UnknownLength ? _window.ChunkSize : (int)Math.Min(_window.ChunkSize, _length - start);
@@ -222,31 +269,36 @@ public sealed class MediaSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// The chunk to give back: the lowest one read to its end behind the window; else, when allowed, the one
-    /// least likely to be read soon (read to its end before unread, then the farthest from the read position).
+    /// The chunk to give back, never one being fetched or read, nor one in the window around the leader: the lowest
+    /// one the leader read through behind the window; else, when <paramref name="mayTakeUnread"/>, one behind it
+    /// that it did not read through (jumped from: the least recently read first), then the farthest ahead of the window.
     /// </summary>
-    private Chunk? EvictionCandidate(bool evictUnread)
+    private Chunk? EvictionCandidate(bool mayTakeUnread)
     {
-        Chunk? behind = null, other = null;
+        Chunk? readThrough = null, jumpedFrom = null, farAhead = null;
         foreach (var chunk in _chunks.Values)
         {
             if (chunk.Readers > 0 || !chunk.Fetch.IsCompleted)
                 continue;
-            if (chunk.ReadToEnd && chunk.Index < _head - _window.ChunksBehind)
+            if (chunk.Index < _head - _window.ChunksBehind)
             {
-                if (behind is null || chunk.Index < behind.Index)
-                    behind = chunk;
+                if (chunk.ReadThroughBy == _leader)
+                {
+                    if (readThrough is null || chunk.Index < readThrough.Index)
+                        readThrough = chunk;
+                }
+                else if (jumpedFrom is null || chunk.Touched < jumpedFrom.Touched)
+                {
+                    jumpedFrom = chunk;
+                }
             }
-            else if (evictUnread && (other is null || WorthKeeping(chunk) < WorthKeeping(other)))
+            else if (chunk.Index >= _head + _window.RangesAhead && (farAhead is null || chunk.Index > farAhead.Index))
             {
-                other = chunk;
+                farAhead = chunk;
             }
         }
-        return behind ?? other;
+        return readThrough ?? (mayTakeUnread ? jumpedFrom ?? farAhead : null);
     }
-
-    /// <summary>Unread chunks are worth more than read ones; among equals, the nearer to the read position the more.</summary>
-    private long WorthKeeping(Chunk chunk) => (chunk.ReadToEnd ? 0 : 1L << 40) - Math.Abs(chunk.Index - _head);
 
     private void Release(Chunk chunk)
     {
@@ -264,10 +316,11 @@ public sealed class MediaSession : IAsyncDisposable
         _released = null;
     }
 
-    private static void MarkRead(Chunk chunk, int readUpTo)
+    /// <summary>A reader got to <paramref name="readUpTo"/> in the chunk: read through, it may go once left behind (if that reader still leads then).</summary>
+    private static void MarkRead(Chunk chunk, long reader, int readUpTo)
     {
         if (readUpTo >= chunk.Length)
-            chunk.ReadToEnd = true;
+            chunk.ReadThroughBy = reader;
     }
 
     /// <summary>Fills one chunk, resuming at the first missing byte after each failure; never throws.</summary>
@@ -456,7 +509,7 @@ public sealed class MediaSession : IAsyncDisposable
         _replacing.Dispose();
     }
 
-    /// <summary>One chunk: its bytes as they arrive, and whether a reader went through all of them.</summary>
+    /// <summary>One chunk: its bytes as they arrive, and which reader went through all of them.</summary>
     private sealed class Chunk(long index, long start, int length, byte[] buffer)
     {
         private int _filled;
@@ -473,7 +526,11 @@ public sealed class MediaSession : IAsyncDisposable
         /// <summary>Readers inside the chunk right now (guarded by the session's lock): its buffer is not given back under them.</summary>
         public int Readers { get; set; }
 
-        public bool ReadToEnd { get; set; }
+        /// <summary>The reader that read the chunk to its end (0: none yet); guarded by the session's lock.</summary>
+        public long ReadThroughBy { get; set; }
+
+        /// <summary>When a reader last came into the chunk, on the session's own count; guarded by its lock.</summary>
+        public long Touched { get; set; }
 
         public int Filled => Volatile.Read(ref _filled);
 
@@ -525,13 +582,13 @@ public sealed class MediaSession : IAsyncDisposable
     }
 
     /// <summary>A reader of the session from one position on, as a forward-only stream.</summary>
-    private sealed class Reader(MediaSession session, long position) : Stream
+    private sealed class Reader(MediaSession session, long reader, long position) : Stream
     {
         private long _position = position;
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            var read = await session.ReadAsync(_position, buffer, cancellationToken);
+            var read = await session.ReadAsync(reader, _position, buffer, cancellationToken);
             _position += read;
             return read;
         }
