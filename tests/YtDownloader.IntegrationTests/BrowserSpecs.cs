@@ -276,6 +276,11 @@ public sealed class BrowserSpecs(BrowserFixture fixture)
         (await boxes.EvaluateAllAsync<bool[]>("bs => bs.map(b => b.checked)")).ShouldAllBe(c => c);
         (await boxes.EvaluateAllAsync<string[]>("bs => bs.map(b => b.value)")).ShouldBe(videos);
         await Assertions.Expect(page.Locator("#batch-button")).ToHaveTextAsync("Store all 4 videos");
+        // Each video's thumbnail, through this server.
+        var thumbnail = page.Locator("#playlist-videos img.thumb").First;
+        await Assertions.Expect(thumbnail).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        (await thumbnail.EvaluateAsync<int>("img => img.naturalWidth")).ShouldBeGreaterThan(0);
+        (await thumbnail.GetAttributeAsync("src")).ShouldStartWith("blob:");
         await boxes.Nth(2).UncheckAsync();
         await Assertions.Expect(page.Locator("#batch-button")).ToHaveTextAsync("Store 3 of 4 videos");
         await BrowserFixture.ScreenshotAsync(page, "9-playlist");
@@ -286,6 +291,12 @@ public sealed class BrowserSpecs(BrowserFixture fixture)
         foreach (var video in videos.Where((_, i) => i != 2))
             await Assertions.Expect(page.Locator(".job", new() { HasText = video })).ToHaveAttributeAsync("data-phase", "done");
         await Assertions.Expect(page.Locator(".job", new() { HasText = videos[2] })).ToHaveCountAsync(0);
+        // Progress for the batch as a whole and for each video, in the playlist's own list.
+        await Assertions.Expect(page.Locator("#batch-progress")).ToHaveJSPropertyAsync("value", 3);
+        await Assertions.Expect(page.Locator("#batch-progress")).ToHaveJSPropertyAsync("max", 3);
+        foreach (var video in videos.Where((_, i) => i != 2))
+            await Assertions.Expect(page.Locator($"#playlist-videos li[data-video-id='{video}'] .video-phase")).ToHaveTextAsync("done");
+        await Assertions.Expect(page.Locator($"#playlist-videos li[data-video-id='{videos[2]}'] .video-progress")).ToBeHiddenAsync();
         var objects = await fixture.Service.S3.ListObjectsAsync();
         foreach (var video in videos.Where((_, i) => i != 2))
             objects.ShouldContain(o => o.Key.StartsWith($"youtube/{video}/", StringComparison.Ordinal) && o.Key.EndsWith("_1280x720.mp4", StringComparison.Ordinal));

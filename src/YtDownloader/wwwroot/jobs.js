@@ -12,6 +12,7 @@ const announcer = $('jobs-announcer');
 export const terminal = new Set(['done', 'failed', 'cancelled']);
 
 const rows = new Map();      // job id → its row
+const objects = new Map();   // stored object's key → the row that shows it
 const requests = new Map();  // job id → the request this page made for it, sent again by Retry
 const followed = new Set();
 const batches = new Map();   // batch id → the listeners of its polls
@@ -41,13 +42,18 @@ export async function startJob(body) {
 
 /** Shows a job's state in its row, making the row if it has none; answers the row. */
 export function renderJob(job, { prepend = false } = {}) {
-  let row = rows.get(job.id);
+  let row = rows.get(job.id) ?? rowOfObject(job);
   if (!row) {
     row = createRow(job);
-    rows.set(job.id, row);
+    row.jobIds = new Set();
     if (prepend) jobsList.prepend(row); else jobsList.append(row);
     $('jobs-empty').hidden = true;
+  } else if (prepend) {
+    jobsList.prepend(row);
   }
+  rows.set(job.id, row);
+  row.jobIds.add(job.id);
+  if (job.result?.key) objects.set(job.result.key, row);
   const before = row.dataset.phase;
   const ended = terminal.has(job.phase);
   row.job = job;
@@ -71,6 +77,11 @@ export function renderJob(job, { prepend = false } = {}) {
     announce(`${phaseWords[job.phase]}: ${nameOf(job)}${job.phase === 'failed' && job.error ? `. ${job.error}` : '.'}`);
   }
   return row;
+}
+
+// A reused job is a new record of an object already stored: shown in the row of that object, not as a second row.
+function rowOfObject(job) {
+  return job.phase === 'done' && job.result?.key ? objects.get(job.result.key) : undefined;
 }
 
 function createRow(job) {
@@ -103,13 +114,17 @@ function createRow(job) {
       }
     });
   };
-  button('cancel', 'Cancel', async (current) => renderJob(await api('DELETE', jobPath(current))));
+  button('cancel', 'Cancel', async (current) => renderJob(await api('DELETE', jobPath(current.id))));
   // The same request again: what this page sent, or what the job itself says it was.
   button('retry', 'Retry', (current) => startJob(requests.get(current.id)
     ?? { url: current.url, quality: current.quality, format: current.format }));
-  button('remove', 'Remove', async (current) => {
-    await api('DELETE', jobPath(current));
-    rows.delete(current.id);
+  // Every record the row stands for leaves the history, or a reload would bring the row back.
+  button('remove', 'Remove', async () => {
+    for (const id of row.jobIds) {
+      await api('DELETE', jobPath(id));
+      rows.delete(id);
+    }
+    if (row.job.result?.key) objects.delete(row.job.result.key);
     row.remove();
     $('jobs-empty').hidden = rows.size > 0;
   });
@@ -174,7 +189,7 @@ function setBar(bar, done, job) {
 
 function nameOf(job) { return job.title ?? job.videoId; }
 
-function jobPath(job) { return `/api/jobs/${encodeURIComponent(job.id)}`; }
+function jobPath(id) { return `/api/jobs/${encodeURIComponent(id)}`; }
 
 function announce(text) {
   // Emptied first, so that the same sentence twice in a row is still read out.
@@ -189,7 +204,7 @@ async function follow(job) {
   try {
     for (let attempt = 0; attempt < 30 && !terminal.has(job.phase); attempt++) {
       try {
-        await readEvents(`${jobPath(job)}/events`, (type, data) => {
+        await readEvents(`${jobPath(job.id)}/events`, (type, data) => {
           if (type === 'job') { job = data; renderJob(job); }
         });
       } catch (error) {

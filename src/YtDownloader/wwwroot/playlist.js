@@ -10,12 +10,14 @@ const $ = (id) => document.getElementById(id);
 const list = $('playlist-videos');
 let shown = null; // the list on screen: { url, id }
 
-// Thumbnails cost the server a lookup each: fetched only for the rows scrolled into sight.
+// Thumbnails cost the server a lookup each: fetched only for the rows scrolled into sight (the rows are watched,
+// not the images, which stay hidden, and so never intersect, until they have loaded).
 const thumbnails = new IntersectionObserver((entries) => {
   for (const entry of entries.filter((e) => e.isIntersecting)) {
     thumbnails.unobserve(entry.target);
-    const { videoId, title } = entry.target.dataset;
-    loadImage(entry.target, `/api/video/${encodeURIComponent(videoId)}/thumbnail`, `Thumbnail of ${title}`);
+    const image = entry.target.querySelector('img');
+    const { videoId, title } = image.dataset;
+    loadImage(image, `/api/video/${encodeURIComponent(videoId)}/thumbnail`, `Thumbnail of ${title}`);
   }
 }, { root: list, rootMargin: '200px' });
 
@@ -49,7 +51,7 @@ export function renderPlaylist(url, listing) {
     Object.assign(image.dataset, { videoId: video.videoId, title: video.title });
     return row;
   }));
-  for (const image of list.querySelectorAll('img')) thumbnails.observe(image);
+  for (const row of list.children) thumbnails.observe(row);
   $('playlist-all').checked = true;
   $('batch-status').textContent = '';
   $('batch-progress').hidden = true;
