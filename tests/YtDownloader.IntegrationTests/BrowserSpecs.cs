@@ -6,41 +6,24 @@ namespace YtDownloader.IntegrationTests;
 
 // The page's live progress is observed as a person would see it, frame by frame: on two cores shared with the
 // parallel classes the events can arrive too late to ever show a bar part-way, so these run alone, after them.
+// One service and one chromium for every class of the collection.
 [CollectionDefinition(nameof(BrowserSpecs), DisableParallelization = true)]
-public sealed class BrowserCollection;
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>;
 
 /// <summary>The page, in Debian's headless chromium, against the real service, the fake origin and the real S3 server.</summary>
 [Collection(nameof(BrowserSpecs))]
-public sealed class BrowserSpecs(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class BrowserSpecs(BrowserFixture fixture)
 {
-    private static readonly TimeSpan UploadTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan UploadTimeout = BrowserFixture.UploadTimeout;
 
     private FakeOrigin Origin => fixture.Service.Origin;
 
-    private string NewVideo(string prefix)
-    {
-        var id = (prefix + Guid.NewGuid().ToString("N"))[..11];
-        Origin.Youtube[id] = YoutubeBehaviour.Playable;
-        return id;
-    }
+    private string NewVideo(string prefix) => fixture.NewVideo(prefix);
 
-    /// <summary>Opens the page and records every request it makes to the API.</summary>
-    private async Task<(IPage Page, ConcurrentQueue<string> ApiRequests)> OpenAsync(ViewportSize? viewport = null)
-    {
-        var page = await fixture.OpenPageAsync(viewport);
-        var apiRequests = new ConcurrentQueue<string>();
-        page.Request += (_, request) =>
-        {
-            if (new Uri(request.Url).AbsolutePath.StartsWith("/api/", StringComparison.Ordinal))
-                apiRequests.Enqueue($"{request.Method} {new Uri(request.Url).PathAndQuery}");
-        };
-        await page.GotoAsync("/");
-        return (page, apiRequests);
-    }
+    private Task<(IPage Page, ConcurrentQueue<string> ApiRequests)> OpenAsync(ViewportSize? viewport = null) =>
+        fixture.OpenRecordedAsync(viewport);
 
-    private static async Task WaitForCheckerAsync(IPage page) =>
-        // The module has loaded once a link gets the browser's verdict.
-        await Assertions.Expect(page.Locator("#link-status")).Not.ToBeEmptyAsync(new() { Timeout = 15_000 });
+    private static Task WaitForCheckerAsync(IPage page) => BrowserFixture.WaitForCheckerAsync(page);
 
     [Fact]
     public async Task An_invalid_link_shows_the_reason_at_once_and_sends_nothing_to_the_server()
@@ -113,12 +96,10 @@ public sealed class BrowserSpecs(BrowserFixture fixture) : IClassFixture<Browser
         await Assertions.Expect(row).ToHaveAttributeAsync("data-phase", "done", new() { Timeout = (float)UploadTimeout.TotalMilliseconds });
         await BrowserFixture.ScreenshotAsync(page, "4-uploaded");
 
-        var objectLink = await row.Locator("a", new() { HasText = "Object link" }).GetAttributeAsync("href");
-        var downloadLink = await row.Locator("a", new() { HasText = "Download link" }).GetAttributeAsync("href");
-        objectLink.ShouldNotBeNull();
+        var downloadLink = await row.Locator("a.download-link").GetAttributeAsync("href");
         downloadLink.ShouldNotBeNull();
         var stored = (await fixture.Service.S3.ListObjectsAsync()).Where(o => o.Key.Contains(video, StringComparison.Ordinal)).ShouldHaveSingleItem();
-        Uri.UnescapeDataString(objectLink).ShouldContain(stored.Key);
+        Uri.UnescapeDataString(downloadLink).ShouldContain(stored.Key);
 
         // The presigned link the page shows fetches the very object, and it is the 720p H.264 + AAC merge.
         var folder = Directory.CreateTempSubdirectory("ytd-browser-").FullName;
@@ -193,14 +174,14 @@ public sealed class BrowserSpecs(BrowserFixture fixture) : IClassFixture<Browser
         }
         var done = page.Locator(".job", new() { HasText = video });
         await Assertions.Expect(done).ToHaveAttributeAsync("data-phase", "done", new() { Timeout = (float)UploadTimeout.TotalMilliseconds });
-        await Assertions.Expect(done.Locator("a", new() { HasText = "Download link" })).ToBeVisibleAsync();
+        await Assertions.Expect(done.Locator("a.download-link")).ToBeVisibleAsync();
         await Assertions.Expect(done.Locator(".bars")).ToBeHiddenAsync();
         await Assertions.Expect(done.Locator("button.cancel")).ToBeHiddenAsync();
 
         await page.ReloadAsync();
         var again = page.Locator(".job", new() { HasText = video });
         await Assertions.Expect(again).ToHaveAttributeAsync("data-phase", "done");
-        await Assertions.Expect(again.Locator("a", new() { HasText = "Object link" })).ToBeVisibleAsync();
+        await Assertions.Expect(again.Locator("a.download-link")).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
 
@@ -295,6 +276,11 @@ public sealed class BrowserSpecs(BrowserFixture fixture) : IClassFixture<Browser
         (await boxes.EvaluateAllAsync<bool[]>("bs => bs.map(b => b.checked)")).ShouldAllBe(c => c);
         (await boxes.EvaluateAllAsync<string[]>("bs => bs.map(b => b.value)")).ShouldBe(videos);
         await Assertions.Expect(page.Locator("#batch-button")).ToHaveTextAsync("Store all 4 videos");
+        // Each video's thumbnail, through this server.
+        var thumbnail = page.Locator("#playlist-videos img.thumb").First;
+        await Assertions.Expect(thumbnail).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        (await thumbnail.EvaluateAsync<int>("img => img.naturalWidth")).ShouldBeGreaterThan(0);
+        (await thumbnail.GetAttributeAsync("src")).ShouldStartWith("blob:");
         await boxes.Nth(2).UncheckAsync();
         await Assertions.Expect(page.Locator("#batch-button")).ToHaveTextAsync("Store 3 of 4 videos");
         await BrowserFixture.ScreenshotAsync(page, "9-playlist");
@@ -305,6 +291,12 @@ public sealed class BrowserSpecs(BrowserFixture fixture) : IClassFixture<Browser
         foreach (var video in videos.Where((_, i) => i != 2))
             await Assertions.Expect(page.Locator(".job", new() { HasText = video })).ToHaveAttributeAsync("data-phase", "done");
         await Assertions.Expect(page.Locator(".job", new() { HasText = videos[2] })).ToHaveCountAsync(0);
+        // Progress for the batch as a whole and for each video, in the playlist's own list.
+        await Assertions.Expect(page.Locator("#batch-progress")).ToHaveJSPropertyAsync("value", 3);
+        await Assertions.Expect(page.Locator("#batch-progress")).ToHaveJSPropertyAsync("max", 3);
+        foreach (var video in videos.Where((_, i) => i != 2))
+            await Assertions.Expect(page.Locator($"#playlist-videos li[data-video-id='{video}'] .video-phase")).ToHaveTextAsync("done");
+        await Assertions.Expect(page.Locator($"#playlist-videos li[data-video-id='{videos[2]}'] .video-progress")).ToBeHiddenAsync();
         var objects = await fixture.Service.S3.ListObjectsAsync();
         foreach (var video in videos.Where((_, i) => i != 2))
             objects.ShouldContain(o => o.Key.StartsWith($"youtube/{video}/", StringComparison.Ordinal) && o.Key.EndsWith("_1280x720.mp4", StringComparison.Ordinal));

@@ -62,7 +62,11 @@ public sealed partial class ModuleFilesSpecs(ServiceFixture fixture) : IClassFix
     public async Task The_page_is_self_contained_and_refers_to_nothing_outside_the_server()
     {
         using var http = fixture.CreateClient();
-        string[] pageFiles = ["/", "/app.js", "/api.js", "/url-check.js", "/styles.css", "/favicon.svg"];
+        string[] pageFiles =
+        [
+            "/", "/app.js", "/api.js", "/details.js", "/format.js", "/jobs.js", "/key-dialog.js", "/link.js", "/playlist.js",
+            "/problem.js", "/url-check.js", "/styles.css", "/favicon.svg",
+        ];
 
         foreach (var file in pageFiles)
         {

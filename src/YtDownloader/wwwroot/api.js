@@ -1,38 +1,49 @@
-// The server's API: JSON in and out, problem+json errors turned into sentences, and the API key
-// (when the server asks for one) kept for this browser tab.
+// The server's API: one request helper (the API key and the 401 retry live only here), JSON in and out, and
+// problem+json errors kept whole (title and detail) so the page can say what is wrong.
 
-const keyStorage = 'ytdownloader.apiKey';
+const keyName = 'ytdownloader.apiKey';
 let askForKey = async () => null;
+// Requests that meet a 401 at once share one question to the user, not one dialog each.
+let pendingKey = null;
 
-/** Sets how the page asks the user for a key when the server answers 401. */
+/**
+ * Sets how the page asks the user for a key when the server answers 401: ask(problem) resolves
+ * {key, remember} or null when the user declines.
+ */
 export function onKeyNeeded(ask) { askForKey = ask; }
 
 export class ApiError extends Error {
-  constructor(message, status, problem) {
+  constructor(title, message, status, problem) {
     super(message);
+    this.title = title;
     this.status = status;
     this.problem = problem;
   }
+
+  /** The server wants a key and the user gave none. */
+  get keyNeeded() { return this.status === 401; }
 }
 
-/** Calls the API; retries with a key from the user when the server asks for one. */
-export async function api(method, path, body, signal) {
+/** A successful response to method + path; a 401 asks for a key and tries again, any other failure throws ApiError. */
+export async function request(method, path, { body, signal, accept = 'application/json' } = {}) {
   for (;;) {
-    const response = await send(method, path, body, signal);
+    const response = await send(method, path, body, signal, accept);
     if (response.status === 401 && await obtainKey()) continue;
     if (!response.ok) throw await errorOf(response);
-    return response.status === 204 ? null : response.json();
+    return response;
   }
+}
+
+/** Calls the API with a JSON body (or none) and answers the JSON it sends back (null for 204). */
+export async function api(method, path, body, signal) {
+  const response = await request(method, path, { body, signal });
+  return response.status === 204 ? null : response.json();
 }
 
 /** A binary resource (an image) as an object URL, fetched with the key like any API call. */
 export async function objectUrl(path, signal) {
-  for (;;) {
-    const response = await send('GET', path, undefined, signal);
-    if (response.status === 401 && await obtainKey()) continue;
-    if (!response.ok) throw await errorOf(response);
-    return URL.createObjectURL(await response.blob());
-  }
+  const response = await request('GET', path, { signal, accept: 'image/*' });
+  return URL.createObjectURL(await response.blob());
 }
 
 /**
@@ -40,13 +51,7 @@ export async function objectUrl(path, signal) {
  * calling onEvent(type, data) for each event until the stream ends or the signal aborts.
  */
 export async function readEvents(path, onEvent, signal) {
-  let response;
-  for (;;) {
-    response = await send('GET', path, undefined, signal, 'text/event-stream');
-    if (response.status === 401 && await obtainKey()) continue;
-    if (!response.ok) throw await errorOf(response);
-    break;
-  }
+  const response = await request('GET', path, { signal, accept: 'text/event-stream' });
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
@@ -68,27 +73,42 @@ export async function readEvents(path, onEvent, signal) {
   }
 }
 
-function send(method, path, body, signal, accept = 'application/json') {
+// A key the user asked to remember lives in localStorage (every tab, after a restart); otherwise in this tab only.
+function storedKey() { return sessionStorage.getItem(keyName) ?? localStorage.getItem(keyName); }
+
+function storeKey(key, remember) {
+  (remember ? localStorage : sessionStorage).setItem(keyName, key);
+  (remember ? sessionStorage : localStorage).removeItem(keyName);
+}
+
+function send(method, path, body, signal, accept) {
   const headers = { Accept: accept };
-  const key = sessionStorage.getItem(keyStorage);
+  const key = storedKey();
   if (key) headers.Authorization = `Bearer ${key}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
 }
 
-async function obtainKey() {
-  const hadKey = sessionStorage.getItem(keyStorage) !== null;
-  const key = await askForKey(hadKey ? 'The server did not accept that key.' : '');
-  if (!key) return false;
-  sessionStorage.setItem(keyStorage, key);
-  return true;
+function obtainKey() {
+  pendingKey ??= (async () => {
+    try {
+      const answer = await askForKey(storedKey() !== null ? 'The server did not accept that key.' : '');
+      if (!answer?.key) return false;
+      storeKey(answer.key, answer.remember);
+      return true;
+    } finally {
+      pendingKey = null;
+    }
+  })();
+  return pendingKey;
 }
 
 async function errorOf(response) {
   let problem = null;
   try { problem = await response.json(); } catch { /* not JSON: the status says enough */ }
-  const message = problem?.error || problem?.detail || problem?.title
+  // The detail is written for the user as one whole sentence (a 429's already says when to try again).
+  const message = problem?.detail || problem?.error || problem?.title
     || `The server answered ${response.status} ${response.statusText}.`;
-  const retryAfter = response.headers.get('Retry-After');
-  return new ApiError(retryAfter ? `${message} Try again in ${retryAfter} s.` : message, response.status, problem);
+  const title = problem?.title || (response.status === 401 ? 'API key needed' : `Error ${response.status}`);
+  return new ApiError(title, message, response.status, problem);
 }

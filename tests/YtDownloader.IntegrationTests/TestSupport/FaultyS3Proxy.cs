@@ -18,6 +18,7 @@ public sealed class FaultyS3Proxy(Uri upstream) : IAsyncDisposable
     private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
     private WebApplication? _app;
     private int _partFailuresLeft;
+    private Task _writesHeld = Task.CompletedTask;
 
     public Uri BaseUrl { get; private set; } = null!;
 
@@ -26,6 +27,12 @@ public sealed class FaultyS3Proxy(Uri upstream) : IAsyncDisposable
 
     /// <summary>The next <paramref name="count"/> UploadPart requests are answered 500 instead of being forwarded.</summary>
     public void FailNextParts(int count) => Interlocked.Exchange(ref _partFailuresLeft, count);
+
+    /// <summary>
+    /// Every PUT (a part or a whole object) waits for <paramref name="release"/> before it is forwarded, so that a job
+    /// stays in its upload phase for as long as a test needs to look at it.
+    /// </summary>
+    public void HoldWritesUntil(Task release) => _writesHeld = release;
 
     public async Task StartAsync()
     {
@@ -51,6 +58,9 @@ public sealed class FaultyS3Proxy(Uri upstream) : IAsyncDisposable
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InternalError</Code><Message>Injected by the test</Message></Error>");
             return;
         }
+
+        if (request.Method == "PUT")
+            await _writesHeld.WaitAsync(context.RequestAborted);
 
         using var forward = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(upstream, $"{request.Path}{request.QueryString}"));
         if (request.ContentLength is not null || request.ContentType is not null || request.Headers.TransferEncoding.Count > 0)
