@@ -13,7 +13,7 @@ public sealed class MediaFetcher(HttpClient http, IOptions<PipelineOptions> opti
     // Its own pool, not ArrayPool.Shared: that one keeps a returned array in the returning thread's own slot, so
     // buffers handed between thread-pool threads pile up, one per thread. Enough arrays for a few jobs' windows.
     private readonly ArrayPool<byte> _chunkBuffers = ArrayPool<byte>.Create(
-        (int)options.Value.ChunkSize, 4 * MediaWindow.For(options.Value).MostChunksHeld);
+        (int)options.Value.ChunkSize, 4 * MediaWindow.For(options.Value).ChunksInWindow);
 
     /// <param name="share">The stream's part of the job's bytes, which sizes its window (<see cref="MediaWindow.For"/>).</param>
     /// <param name="onFetched">Told each time bytes arrive from the media server.</param>
