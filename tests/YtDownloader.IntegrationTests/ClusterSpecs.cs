@@ -187,6 +187,46 @@ public sealed class ClusterSpecs(ClusterFixture fixture) : IClassFixture<Cluster
     }
 
     [Fact]
+    public async Task Events_for_a_job_on_one_node_stream_through_the_other_in_order_with_every_progress_step()
+    {
+        // B's origin all but stops, so that the job is still early on B however long A takes to start on a loaded machine.
+        SlowOrigins(500);
+        var (settingsA, settingsB, database) = await NodeSettingsAsync();
+        await using var b = await ServerProcess.StartAsync(settingsB);
+        using var toB = b.CreateClient();
+        var video = NewVideo("p");
+        var id = (await toB.CreateJobAsync(video, "1080p")).Job.Text("id");
+        await toB.WaitUntilTransferringAsync(id);
+        await using var a = await ServerProcess.StartAsync(settingsA);
+        using var toA = a.CreateClient();
+        var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var following = toA.ReadEventsAsync(id, _ => opened.TrySetResult());
+        await opened.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        // Then slow enough that the job takes several seconds, many times the interval of B's progress writes.
+        SlowOrigins(16_000);
+        var events = await following.WaitAsync(TimeSpan.FromMinutes(3));
+
+        (await NodesOfJobsAsync(database))[id].ShouldBe("b");
+        MediaFetches(fixture.OriginA, video).ShouldBe(0);
+        events.ShouldAllBe(e => e.Type == "job");
+        string[] order = ["queued", "resolving", "downloading", "muxing", "uploading", "done"];
+        var phases = events.Select(e => Array.IndexOf(order, e.Data.Text("phase"))).ToList();
+        phases.ShouldAllBe(p => p >= 0, string.Join(", ", events.Select(e => e.Data.Text("phase"))));
+        phases.ShouldBeInOrder(SortDirection.Ascending);
+        var downloaded = events.Select(e => e.Data.GetProperty("downloadedBytes").GetInt64()).ToList();
+        downloaded.ShouldBeInOrder(SortDirection.Ascending);
+        events.Select(e => e.Data.GetProperty("uploadedBytes").GetInt64()).ShouldBeInOrder(SortDirection.Ascending);
+        // The live bar through A: the transfer seen step by step, not only its start and its end.
+        var steps = events.Where(e => !e.Data.HasEnded()).Select(e => e.Data.GetProperty("downloadedBytes").GetInt64()).Distinct().Count();
+        TestContext.Current.SendDiagnosticMessage($"{events.Count} events through node A, {steps} distinct byte counts before the end: {string.Join(", ", downloaded)}");
+        steps.ShouldBeGreaterThanOrEqualTo(3, string.Join(", ", downloaded));
+        var last = events[^1].Data;
+        last.Text("phase").ShouldBe("done");
+        last.GetProperty("downloadedBytes").GetInt64().ShouldBe(fixture.Media.Video1080.Length + fixture.Media.AacAudio.Length);
+    }
+
+    [Fact]
     public async Task A_cancel_sent_to_one_node_stops_a_job_on_the_other_within_moments_and_its_events_end_there_too()
     {
         // Slow enough that the ranges already asked for when the holds below are set take longer than node A's start
