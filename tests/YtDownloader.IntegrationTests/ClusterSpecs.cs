@@ -113,6 +113,22 @@ public sealed class ClusterSpecs(ClusterFixture fixture) : IClassFixture<Cluster
     }
 
     [Fact]
+    public async Task With_the_jobs_on_a_PostgreSQL_nobody_listens_for_the_service_ends_with_exit_code_1_and_one_clear_paragraph()
+    {
+        var closed = $"Host=127.0.0.1;Port={LoopbackPort.Free()};Database=jobs;Username=ytdownloader";
+        var settings = ServiceFactory.S3Settings(fixture.OriginA, fixture.S3);
+        settings["ConnectionStrings:Jobs"] = closed;
+
+        var (exitCode, output) = await ServerProcess.RunUntilExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
+
+        exitCode.ShouldBe(1, output);
+        output.ShouldContain("YtDownloader cannot start");
+        output.ShouldContain("Could not open the jobs PostgreSQL database jobs on 127.0.0.1");
+        output.ShouldContain("Check ConnectionStrings:Jobs");
+        output.ShouldNotContain("   at ");
+    }
+
+    [Fact]
     public async Task Twelve_jobs_sent_to_one_node_are_shared_by_both_and_none_runs_twice()
     {
         SlowOrigins(150_000);
