@@ -113,6 +113,22 @@ public sealed class ClusterSpecs(ClusterFixture fixture) : IClassFixture<Cluster
     }
 
     [Fact]
+    public async Task With_the_jobs_on_a_PostgreSQL_nobody_listens_for_the_service_ends_with_exit_code_1_and_one_clear_paragraph()
+    {
+        var closed = $"Host=127.0.0.1;Port={LoopbackPort.Free()};Database=jobs;Username=ytdownloader";
+        var settings = ServiceFactory.S3Settings(fixture.OriginA, fixture.S3);
+        settings["ConnectionStrings:Jobs"] = closed;
+
+        var (exitCode, output) = await ServerProcess.RunUntilExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
+
+        exitCode.ShouldBe(1, output);
+        output.ShouldContain("YtDownloader cannot start");
+        output.ShouldContain("Could not open the jobs PostgreSQL database jobs on 127.0.0.1");
+        output.ShouldContain("Check ConnectionStrings:Jobs");
+        output.ShouldNotContain("   at ");
+    }
+
+    [Fact]
     public async Task Twelve_jobs_sent_to_one_node_are_shared_by_both_and_none_runs_twice()
     {
         SlowOrigins(150_000);
@@ -184,6 +200,46 @@ public sealed class ClusterSpecs(ClusterFixture fixture) : IClassFixture<Cluster
         (await fixture.S3.ListOpenUploadsAsync()).ShouldNotContain(u => u.Key.Contains(video, StringComparison.Ordinal));
         var probe = await Ffprobe.ProbeAsync(await fixture.S3.DownloadAsync(ended.GetProperty("result").Text("key"), Directory.CreateTempSubdirectory("ytd-cluster-").FullName));
         probe.Video.Height.ShouldBe(1080);
+    }
+
+    [Fact]
+    public async Task Events_for_a_job_on_one_node_stream_through_the_other_in_order_with_every_progress_step()
+    {
+        // B's origin all but stops, so that the job is still early on B however long A takes to start on a loaded machine.
+        SlowOrigins(500);
+        var (settingsA, settingsB, database) = await NodeSettingsAsync();
+        await using var b = await ServerProcess.StartAsync(settingsB);
+        using var toB = b.CreateClient();
+        var video = NewVideo("p");
+        var id = (await toB.CreateJobAsync(video, "1080p")).Job.Text("id");
+        await toB.WaitUntilTransferringAsync(id);
+        await using var a = await ServerProcess.StartAsync(settingsA);
+        using var toA = a.CreateClient();
+        var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var following = toA.ReadEventsAsync(id, _ => opened.TrySetResult());
+        await opened.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        // Then slow enough that the job takes several seconds, many times the interval of B's progress writes.
+        SlowOrigins(16_000);
+        var events = await following.WaitAsync(TimeSpan.FromMinutes(3));
+
+        (await NodesOfJobsAsync(database))[id].ShouldBe("b");
+        MediaFetches(fixture.OriginA, video).ShouldBe(0);
+        events.ShouldAllBe(e => e.Type == "job");
+        string[] order = ["queued", "resolving", "downloading", "muxing", "uploading", "done"];
+        var phases = events.Select(e => Array.IndexOf(order, e.Data.Text("phase"))).ToList();
+        phases.ShouldAllBe(p => p >= 0, string.Join(", ", events.Select(e => e.Data.Text("phase"))));
+        phases.ShouldBeInOrder(SortDirection.Ascending);
+        var downloaded = events.Select(e => e.Data.GetProperty("downloadedBytes").GetInt64()).ToList();
+        downloaded.ShouldBeInOrder(SortDirection.Ascending);
+        events.Select(e => e.Data.GetProperty("uploadedBytes").GetInt64()).ShouldBeInOrder(SortDirection.Ascending);
+        // The live bar through A: the transfer seen step by step, not only its start and its end.
+        var steps = events.Where(e => !e.Data.HasEnded()).Select(e => e.Data.GetProperty("downloadedBytes").GetInt64()).Distinct().Count();
+        TestContext.Current.SendDiagnosticMessage($"{events.Count} events through node A, {steps} distinct byte counts before the end: {string.Join(", ", downloaded)}");
+        steps.ShouldBeGreaterThanOrEqualTo(3, string.Join(", ", downloaded));
+        var last = events[^1].Data;
+        last.Text("phase").ShouldBe("done");
+        last.GetProperty("downloadedBytes").GetInt64().ShouldBe(fixture.Media.Video1080.Length + fixture.Media.AacAudio.Length);
     }
 
     [Fact]

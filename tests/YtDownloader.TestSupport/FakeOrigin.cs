@@ -116,7 +116,10 @@ public sealed partial class FakeOrigin : IAsyncLifetime
     /// <summary>The next <paramref name="times"/> requests for this file are answered with this status and no body.</summary>
     public void FailRequests(string mediaName, int status, int times) => _failures[mediaName] = new(status, times);
 
-    /// <summary>Bytes per second each media response is paced to, as a distant CDN serves one connection; null for full speed.</summary>
+    /// <summary>
+    /// Bytes per second each media response is paced to, as a distant CDN serves one connection; null for full speed.
+    /// A change applies to the responses under way too, so that a test can hold a job still and then let it run.
+    /// </summary>
     public long? BytesPerSecondPerConnection { get; set; }
 
     /// <summary>Rewrites the media URLs of one video's player response, e.g. to point them at a host the service must refuse.</summary>
@@ -282,17 +285,18 @@ public sealed partial class FakeOrigin : IAsyncLifetime
         await using var file = File.OpenRead(media.Path);
         file.Position = from;
         var buffer = new byte[64 * 1024];
-        var pace = BytesPerSecondPerConnection is { } rate ? new Pacer(rate) : null;
+        var pace = new Pacer(() => BytesPerSecondPerConnection);
         for (var position = from; position < stopAt;)
         {
-            var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, stopAt - position)));
+            // Small blocks at a slow rate, so that the bytes arrive steadily rather than a burst every few seconds.
+            var block = BytesPerSecondPerConnection is { } rate ? (int)Math.Clamp(rate / 8, 512, buffer.Length) : buffer.Length;
+            var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(block, stopAt - position)));
             if (corrupt)
                 buffer.AsSpan(0, read).Reverse();
             await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
             Interlocked.Add(ref served.Bytes, read);
             position += read;
-            if (pace is not null)
-                await pace.WaitAsync(position - from, context.RequestAborted);
+            await pace.WaitAsync(position - from, context.RequestAborted);
         }
         if (fault is null)
             return;
@@ -327,15 +331,31 @@ public sealed partial class FakeOrigin : IAsyncLifetime
     }
 
     /// <summary>Paces one response to a rate, as a CDN paces one connection.</summary>
-    private sealed class Pacer(long bytesPerSecond)
+    /// <summary>Keeps one response at the origin's rate, measured from the last change of the rate.</summary>
+    private sealed class Pacer(Func<long?> rate)
     {
-        private readonly long _start = System.Diagnostics.Stopwatch.GetTimestamp();
+        // The schedule: from _start on, bytes beyond _allowed go at _rate.
+        private long? _rate = rate();
+        private long _start = System.Diagnostics.Stopwatch.GetTimestamp();
+        private long _allowed;
 
         public async Task WaitAsync(long sent, CancellationToken cancellationToken)
         {
-            var due = TimeSpan.FromSeconds((double)sent / bytesPerSecond) - System.Diagnostics.Stopwatch.GetElapsedTime(_start);
-            if (due > TimeSpan.FromMilliseconds(1))
-                await Task.Delay(due, cancellationToken);
+            while (rate() is { } now)
+            {
+                if (now != _rate)
+                {
+                    // What the old schedule allowed by now stays allowed (all of it after full speed); the rest goes at the new rate.
+                    _allowed = _rate is { } old ? Math.Min(sent, _allowed + (long)(old * System.Diagnostics.Stopwatch.GetElapsedTime(_start).TotalSeconds)) : sent;
+                    (_rate, _start) = (now, System.Diagnostics.Stopwatch.GetTimestamp());
+                }
+                var due = TimeSpan.FromSeconds((double)(sent - _allowed) / now) - System.Diagnostics.Stopwatch.GetElapsedTime(_start);
+                if (due <= TimeSpan.FromMilliseconds(1))
+                    return;
+                // In slices, so that a new rate is heard within moments.
+                await Task.Delay(due < TimeSpan.FromMilliseconds(200) ? due : TimeSpan.FromMilliseconds(200), cancellationToken);
+            }
+            _rate = null;
         }
     }
 

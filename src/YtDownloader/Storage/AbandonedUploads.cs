@@ -21,10 +21,18 @@ internal sealed class AbandonedUploads(IServiceProvider services, IOptions<Stora
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.S3.AbortRetryInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            foreach (var upload in _pending.Keys)
-                await TryAbortAsync(upload, stoppingToken);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                foreach (var upload in _pending.Keys)
+                    await TryAbortAsync(upload, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping. Also when the start failed (e.g. the jobs database is unreachable): the host is then torn
+            // down without a stop, and would report this cancellation as a crash with its trace.
         }
     }
 

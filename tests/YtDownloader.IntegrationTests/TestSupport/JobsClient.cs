@@ -76,8 +76,9 @@ public static class JobsClient
         }
     }
 
-    /// <summary>Reads the job's server-sent events until the stream ends.</summary>
-    public static async Task<List<(string Type, JsonElement Data)>> ReadEventsAsync(this HttpClient http, string id)
+    /// <summary>Reads the job's server-sent events until the stream ends, telling <paramref name="onEvent"/> of each as it comes.</summary>
+    public static async Task<List<(string Type, JsonElement Data)>> ReadEventsAsync(
+        this HttpClient http, string id, Action<(string Type, JsonElement Data)>? onEvent = null)
     {
         using var response = await http.GetAsync($"/api/jobs/{id}/events", HttpCompletionOption.ResponseHeadersRead);
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -95,6 +96,7 @@ public static class JobsClient
             else if (line.Length == 0 && data.Count > 0)
             {
                 events.Add((type, JsonDocument.Parse(string.Join('\n', data)).RootElement.Clone()));
+                onEvent?.Invoke(events[^1]);
                 (type, data) = ("message", []);
             }
         }
