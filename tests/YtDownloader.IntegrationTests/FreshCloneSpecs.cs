@@ -48,6 +48,8 @@ public sealed class FreshCloneSpecs(ServiceFixture fixture) : IClassFixture<Serv
         {
             run.Kill(entireProcessTree: true);
             await run.WaitForExitAsync();
+            // The clone and its build are hundreds of megabytes.
+            Directory.Delete(workspace, recursive: true);
         }
     }
 
