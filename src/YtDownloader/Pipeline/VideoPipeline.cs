@@ -124,7 +124,9 @@ public sealed class VideoPipeline(
 
         var expected = plan.SourceBytes;
         await WaitUntilPlayableAsync(video, expected, progress, cancellationToken);
-        var transfer = new TransferCounter(PipelinePhase.Muxing, expected, video.Provider, progress);
+        // One stream that only gets its tags is a download as far as anyone watching can tell.
+        var phase = plan.NeedsMerge || plan.NeedsConversion ? PipelinePhase.Muxing : PipelinePhase.Downloading;
+        var transfer = new TransferCounter(phase, expected, video.Provider, progress);
         var failover = new ProviderFailover(sources, video, transfer, (v, c) => WaitUntilPlayableAsync(v, expected, null, c));
 
         var result = await MuxAndStoreAsync(plan, key, description, extras, transfer, failover, cancellationToken);
