@@ -167,8 +167,9 @@ public sealed class VideoPipeline(
         {
             return await thumbnails.GetAsync(video.Id, cancellationToken);
         }
-        catch (SourceFailedException ex)
+        catch (YtDownloaderException ex)
         {
+            // A thumbnail on a host this server may not contact (an Invidious instance's own, say) is one of these.
             logger.LogWarning("{VideoId} is stored without cover art: {Error}", video.Id, ex.Message);
             return null;
         }
