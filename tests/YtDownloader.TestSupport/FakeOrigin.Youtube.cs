@@ -125,6 +125,7 @@ public sealed partial class FakeOrigin
         var response = Recorded("2026-07_cclicensed_M4gD1WSo5mA", "player-VISIONOS.json");
         var recorded = response["streamingData"]!["adaptiveFormats"]!.AsArray().ToList();
         Describe(response["videoDetails"]!, id);
+        DescribeDetails(response, id);
         var streaming = response["streamingData"]!;
         // Real VISIONOS answers have no muxed format; the tests' videos keep one, which the 360p cases download.
         streaming["formats"] = new JsonArray(YoutubeFormat(_media.Muxed360, recorded, id, "VISIONOS"));
@@ -139,6 +140,7 @@ public sealed partial class FakeOrigin
     {
         var response = Recorded("2026-07_ratingsdisabled_it3OtbTxQk0", "reel-ANDROID.json")["playerResponse"]!;
         Describe(response["videoDetails"]!, id);
+        DescribeDetails(response, id);
         var streaming = response["streamingData"]!;
         var recorded = streaming["formats"]!.AsArray().Concat(streaming["adaptiveFormats"]!.AsArray()).ToList();
         streaming["formats"] = new JsonArray(YoutubeFormat(_media.Muxed360, recorded, id, client, needsPoToken));

@@ -87,6 +87,7 @@ public sealed partial class FakeOrigin : IAsyncLifetime
         });
         MapYoutube(_app);
         MapBrowse(_app);
+        MapCaptions(_app);
         _app.MapGet("/api/v1/videos/{id}", InvidiousVideo);
         _app.MapGet("/media/{name}", MediaAsync);
         // i.ytimg.com's thumbnail paths, which the service sends here once the origin is configured.

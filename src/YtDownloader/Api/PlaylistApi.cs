@@ -55,6 +55,10 @@ public static class PlaylistApi
         if (body.All == true && body.VideoIds is not null)
             throw new InvalidRequestException("Send either \"all\": true or \"videoIds\", not both.");
         var output = UploadApi.ParseOutput(body);
+        // Each video of a list has its own caption languages, known only when its turn comes: refusing one then would
+        // fail it long after this answer, so a batch takes none.
+        if (body.Subtitles is { Count: > 0 })
+            throw new InvalidRequestException("Subtitles go with a single video, not with a playlist or channel: store the videos without them, or one by one.");
 
         var listing = await browse.ListAsync(list, limits.MaxPlaylistVideos, cancellationToken);
         var chosen = listing.Videos;

@@ -13,12 +13,17 @@ public enum JobPhase { Queued, Resolving, Waiting, Downloading, Muxing, Uploadin
 /// </summary>
 public sealed record JobResult(
     string Key, string Bucket, long Size, string ContentType, Uri Url, Uri DownloadUrl, string VideoId, string Quality, bool Merged, string? Note,
-    Uri? OpenUrl = null)
+    Uri? OpenUrl = null,
+    IReadOnlyList<SubtitleResult>? Subtitles = null)
 {
-    public static JobResult From(VideoInfo video, DownloadPlan plan, StoredObject stored) => new(
-        stored.Key, stored.Bucket, stored.Size, stored.ContentType, stored.Url, stored.Links.Download,
-        video.Id.Value, plan.Quality, plan.NeedsMerge, plan.Note, stored.Links.Open);
+    public static JobResult From(UploadResult result) => new(
+        result.Object.Key, result.Object.Bucket, result.Object.Size, result.Object.ContentType, result.Object.Url, result.Object.Links.Download,
+        result.Video.Id.Value, result.Plan.Quality, result.Plan.NeedsMerge, result.Plan.Note, result.Object.Links.Open,
+        [.. result.Subtitles.Select(s => new SubtitleResult(s.Language, s.Object.Key, s.Object.Links.Download))]);
 }
+
+/// <summary>A stored WebVTT object of a job: its language, key and download link.</summary>
+public sealed record SubtitleResult(string Language, string Key, Uri Url);
 
 /// <summary>A job as it is at one moment: what the API answers and the database keeps.</summary>
 public sealed record JobSnapshot(
@@ -47,7 +52,8 @@ public sealed record JobSnapshot(
     IReadOnlyList<ProviderHandover>? Handovers = null,
     ErrorCategory? FailureCategory = null,
     string? Batch = null,
-    OutputFormat Format = OutputFormat.Mp4)
+    OutputFormat Format = OutputFormat.Mp4,
+    IReadOnlyList<string>? Subtitles = null)
 {
     /// <summary>The phases after which a job never changes again.</summary>
     public static readonly IReadOnlySet<JobPhase> EndedPhases = new HashSet<JobPhase> { JobPhase.Done, JobPhase.Failed, JobPhase.Cancelled };

@@ -10,7 +10,8 @@ using YtDownloader.Urls;
 namespace YtDownloader.Jobs;
 
 /// <summary>A request to store one video at one quality, as a job.</summary>
-public sealed record JobRequest(string Url, VideoId VideoId, string Quality, string? Title, OutputFormat Output = OutputFormat.Mp4);
+public sealed record JobRequest(
+    string Url, VideoId VideoId, string Quality, string? Title, OutputFormat Output = OutputFormat.Mp4, IReadOnlyList<string>? Subtitles = null);
 
 /// <summary>One video of a batch, with the title its listing shows until the job looks the video up.</summary>
 public sealed record BatchVideo(VideoId VideoId, string Title);
@@ -61,19 +62,21 @@ public sealed class JobRunner(
         await _ready.Task.WaitAsync(cancellationToken);
 
         // Resolved before queuing: a private video or an unknown quality is answered now, and the key is known.
-        var (video, plan, title, key) = await pipeline.PrepareAsync(
-            new UploadRequest(request.VideoId, request.Quality, request.Title, request.Output), cancellationToken);
+        var prepared = await pipeline.PrepareAsync(
+            new UploadRequest(request.VideoId, request.Quality, request.Title, request.Output, request.Subtitles), cancellationToken);
+        var (video, plan, title, key, subtitles) = prepared;
         var snapshot = new JobSnapshot(
             Guid.CreateVersion7().ToString("N"), request.Url, video.Id.Value, plan.Quality, title, key, JobPhase.Queued, 0, 0,
-            plan.SourceBytes, time.GetUtcNow(), Format: plan.Output);
+            plan.SourceBytes, time.GetUtcNow(), Format: plan.Output,
+            Subtitles: subtitles.Count == 0 ? null : [.. subtitles.Select(s => s.Track.Language)]);
 
         while (true)
         {
             if (await store.FindActiveAsync(key, cancellationToken) is { } equal)
                 return Current(equal);
-            if (options.Value.ReuseExisting && await videos.FindAsync(key, cancellationToken) is { } existing)
+            if (options.Value.ReuseExisting && await pipeline.FindStoredAsync(prepared, cancellationToken) is { } existing)
             {
-                var reused = new Job(snapshot with { Reused = true }, time).Complete(JobResult.From(video, plan, existing));
+                var reused = new Job(snapshot with { Reused = true }, time).Complete(JobResult.From(existing));
                 ServiceMetrics.JobEnded("reused", null, 0, 0);
                 await store.AddAsync(reused, cancellationToken);
                 return reused;
@@ -157,7 +160,10 @@ public sealed class JobRunner(
         if (job.Result is not { } result)
             return job;
         var links = await videos.LinksAsync(result.Key, cancellationToken);
-        return job with { Result = result with { DownloadUrl = links.Download, OpenUrl = links.Open } };
+        var subtitles = new List<SubtitleResult>(result.Subtitles?.Count ?? 0);
+        foreach (var subtitle in result.Subtitles ?? [])
+            subtitles.Add(subtitle with { Url = (await videos.LinksAsync(subtitle.Key, cancellationToken)).Download });
+        return job with { Result = result with { DownloadUrl = links.Download, OpenUrl = links.Open, Subtitles = subtitles } };
     }
 
     /// <summary>
@@ -341,8 +347,9 @@ public sealed class JobRunner(
             else
             {
                 var snapshot = job.Snapshot();
-                var result = await pipeline.RunAsync(new UploadRequest(job.VideoId, snapshot.Quality, snapshot.Title, snapshot.Format), job, run.Token);
-                final = job.Complete(JobResult.From(result.Video, result.Plan, result.Object));
+                var result = await pipeline.RunAsync(
+                    new UploadRequest(job.VideoId, snapshot.Quality, snapshot.Title, snapshot.Format, snapshot.Subtitles), job, run.Token);
+                final = job.Complete(JobResult.From(result));
             }
         }
         catch (Exception) when (job.CancelRequested)
@@ -426,8 +433,8 @@ public sealed class JobRunner(
             }
         }
         job.Resolve(prepared);
-        if (options.Value.ReuseExisting && await videos.FindAsync(prepared.Key, cancellationToken) is { } existing)
-            return job.Complete(JobResult.From(prepared.Video, prepared.Plan, existing), reused: true);
+        if (options.Value.ReuseExisting && await pipeline.FindStoredAsync(prepared, cancellationToken) is { } existing)
+            return job.Complete(JobResult.From(existing), reused: true);
         // The key goes into the store now: from here an equal request joins this job.
         await UpdateAsync(job, job.Snapshot());
         return null;

@@ -11,8 +11,8 @@ public sealed record DownloadPlan(string Quality, MediaFormat Video, MediaFormat
     public bool NeedsMerge => Audio is not null;
 
     /// <summary>
-    /// Whether ffmpeg must rewrite the single stream: MP3 is encoded, Opus moves from WebM into Ogg, and AAC
-    /// only when it comes inside a video; an AAC audio stream is stored byte for byte as the M4A.
+    /// Whether the single stream changes container or codec: MP3 is encoded, Opus moves from WebM into Ogg, and AAC
+    /// when it comes inside a video; an AAC audio stream keeps its container (ffmpeg only adds the tags and cover).
     /// </summary>
     public bool NeedsConversion => Output switch
     {

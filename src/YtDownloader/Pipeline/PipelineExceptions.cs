@@ -68,3 +68,18 @@ public sealed class VideoTooLongException(string message) : YtDownloaderExceptio
 {
     public override string Title => "Video too long";
 }
+
+/// <summary>A subtitle language the user asked for is not among the video's caption tracks.</summary>
+public sealed class UnknownSubtitleLanguageException(string language, IReadOnlyList<string> available)
+    : YtDownloaderException(
+        ErrorCategory.InvalidInput,
+        available.Count == 0
+            ? $"This video has no subtitles in \u201c{language}\u201d: it has no caption tracks at all."
+            : $"This video has no subtitles in \u201c{language}\u201d. Its caption tracks are in: {string.Join(", ", available)}.")
+{
+    public IReadOnlyList<string> Available { get; } = available;
+
+    public override string Title => "Subtitles not available";
+
+    public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?> { ["available"] = Available };
+}

@@ -5,20 +5,27 @@ using YtDownloader.Urls;
 
 namespace YtDownloader.Pipeline;
 
-/// <summary>A request to put one video, at one quality, into storage.</summary>
-public sealed record UploadRequest(VideoId VideoId, string Quality, string? Title = null, OutputFormat Output = OutputFormat.Mp4);
+/// <summary>A request to put one video, at one quality, into storage; <paramref name="Subtitles"/> are caption languages to store beside it.</summary>
+public sealed record UploadRequest(
+    VideoId VideoId, string Quality, string? Title = null, OutputFormat Output = OutputFormat.Mp4, IReadOnlyList<string>? Subtitles = null);
 
-/// <summary>A request resolved into a video, the streams to fetch, its title and its object key.</summary>
-public sealed record PreparedUpload(VideoInfo Video, DownloadPlan Plan, string Title, string Key);
+/// <summary>A request resolved into a video, the streams to fetch, its title, its object key and the caption tracks to store.</summary>
+public sealed record PreparedUpload(VideoInfo Video, DownloadPlan Plan, string Title, string Key, IReadOnlyList<PreparedSubtitle> Subtitles);
+
+/// <summary>A caption track to store, and the key of its WebVTT object.</summary>
+public sealed record PreparedSubtitle(CaptionTrack Track, string Key);
+
+/// <summary>A stored WebVTT object and the language it is in.</summary>
+public sealed record StoredSubtitle(string Language, StoredObject Object);
 
 /// <summary>What was stored, and how.</summary>
-public sealed record UploadResult(VideoInfo Video, DownloadPlan Plan, StoredObject Object);
+public sealed record UploadResult(VideoInfo Video, DownloadPlan Plan, StoredObject Object, IReadOnlyList<StoredSubtitle> Subtitles);
 
 public enum PipelinePhase { Resolving, Waiting, Downloading, Muxing, Uploading, Done }
 
 /// <summary>
-/// Where a pipeline run is: bytes read from the source (fed to ffmpeg, or to storage for a single stream), bytes that
-/// reached storage, the source's total, and bytes taken from the media server (each fetched once: about the total).
+/// Where a pipeline run is: bytes read from the source (fed to ffmpeg), bytes that reached storage, the source's total,
+/// and bytes taken from the media server (each fetched once: about the total).
 /// </summary>
 public sealed record PipelineProgress(PipelinePhase Phase, long BytesDownloaded, long BytesStored, long? BytesExpected, long BytesFetched = 0)
 {
@@ -36,55 +43,134 @@ public sealed record PipelineProgress(PipelinePhase Phase, long BytesDownloaded,
 public sealed record ProviderHandover(string From, string To, int Itag, long AtByte, string Reason);
 
 /// <summary>
-/// The whole path: source → format choice → ranged fetch → (ffmpeg mux) → streaming upload.
-/// Nothing is held whole in memory or on disk: bytes flow through bounded buffers from the media server to storage.
+/// The whole path: source → format choice → ranged fetch → ffmpeg (mux, tags, cover, subtitles) → streaming upload.
+/// Nothing is held whole in memory or on disk: bytes flow through bounded buffers from the media server to storage;
+/// only the small extras (captions, the thumbnail) are read whole.
 /// </summary>
 public sealed class VideoPipeline(
-    SourceChain sources, MediaFetcher fetcher, FfmpegMuxer muxer, IVideoStore store, VideoLimits limits, TimeProvider time)
+    SourceChain sources, MediaFetcher fetcher, FfmpegMuxer muxer, IVideoStore store, VideoLimits limits,
+    CaptionFetcher captions, ThumbnailFetcher thumbnails, TimeProvider time, ILogger<VideoPipeline> logger)
 {
     // Enough to keep ffmpeg busy while a part uploads; small next to the parts themselves.
     private static readonly PipeOptions MuxPipeOptions = new(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19);
 
     /// <summary>
     /// What a request comes to, before any byte is fetched: the video, the streams chosen (a private video, an
-    /// unknown quality or a video over the limits fails here), the title and the object key.
+    /// unknown quality or subtitle language, or a video over the limits fails here), the title and the object keys.
     /// </summary>
     public async Task<PreparedUpload> PrepareAsync(UploadRequest request, CancellationToken cancellationToken)
     {
         var video = await sources.GetVideoAsync(request.VideoId, cancellationToken);
         var plan = FormatSelector.Choose(video, request.Quality, request.Output);
+        var tracks = ChooseCaptions(video, request.Subtitles ?? []);
         limits.Check(video, plan);
         var title = string.IsNullOrWhiteSpace(request.Title) ? video.Title : request.Title.Trim();
-        return new PreparedUpload(video, plan, title, store.KeyFor(video.Id, title, plan.Quality, plan.Output.Extension()));
+        // An MP4 with subtitle tracks is another file than one without, and a job that stores captions beside an audio
+        // file is another job: the key says which languages come with it, so that equal jobs alone share a key.
+        var key = store.KeyFor(video.Id, title, plan.Quality, plan.Output.Extension(), [.. tracks.Select(t => t.Language)]);
+        var subtitles = tracks.Select(t => new PreparedSubtitle(t, store.SubtitleKeyFor(video.Id, title, plan.Quality, t.Language))).ToList();
+        return new PreparedUpload(video, plan, title, key, subtitles);
+    }
+
+    /// <summary>
+    /// The track for each language asked, in the order asked; a manual track before speech recognition's when a
+    /// language has both. A language the video lacks is refused with the ones it has.
+    /// </summary>
+    private static List<CaptionTrack> ChooseCaptions(VideoInfo video, IReadOnlyList<string> languages)
+    {
+        var chosen = new List<CaptionTrack>();
+        foreach (var language in languages.Select(l => l.Trim()).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var track = video.CaptionTracks.Where(t => t.Language.Equals(language, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(t => t.AutoGenerated).FirstOrDefault();
+            if (track is null)
+                throw new UnknownSubtitleLanguageException(language, video.CaptionTracks.Select(t => t.Language).Distinct().ToList());
+            chosen.Add(track);
+        }
+        return chosen;
+    }
+
+    /// <summary>The stored objects of a prepared upload when every one of them exists (the video and each subtitle), else null.</summary>
+    public async Task<UploadResult?> FindStoredAsync(PreparedUpload prepared, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(prepared.Key, cancellationToken) is not { } video)
+            return null;
+        var subtitles = new List<StoredSubtitle>();
+        foreach (var subtitle in prepared.Subtitles)
+        {
+            if (await store.FindAsync(subtitle.Key, cancellationToken) is not { } stored)
+                return null;
+            subtitles.Add(new StoredSubtitle(subtitle.Track.Language, stored));
+        }
+        return new UploadResult(prepared.Video, prepared.Plan, video, subtitles);
     }
 
     public async Task<UploadResult> RunAsync(UploadRequest request, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
     {
         progress?.Report(new PipelineProgress(PipelinePhase.Resolving, 0, 0, null));
-        var (video, plan, title, key) = await PrepareAsync(request, cancellationToken);
+        var (video, plan, title, key, subtitles) = await PrepareAsync(request, cancellationToken);
         var description = new ObjectDescription(
             plan.Output.ContentType(),
             ObjectKeys.ReadableFileName(title, plan.Quality, plan.Output.Extension()),
-            new Dictionary<string, string>
-            {
-                ["title"] = ObjectKeys.MetadataTitle(title),
-                ["video-id"] = video.Id.Value,
-                ["quality"] = plan.Quality,
-                ["source"] = Uri.EscapeDataString(video.SourceName),
-            });
+            Metadata(video, plan, title));
+
+        // Asked for before any media byte: a caption track that cannot be had fails the job before the download.
+        var texts = new List<SubtitleFile>(subtitles.Count);
+        foreach (var subtitle in subtitles)
+            texts.Add(new SubtitleFile(subtitle.Track.Language, await captions.GetVttAsync(subtitle.Track, cancellationToken)));
+        var extras = new FileExtras(FileTags.For(video, title), await CoverAsync(video, plan, cancellationToken), texts);
 
         var expected = plan.SourceBytes;
         await WaitUntilPlayableAsync(video, expected, progress, cancellationToken);
-        var throughFfmpeg = plan.NeedsMerge || plan.NeedsConversion;
-        var transfer = new TransferCounter(throughFfmpeg ? PipelinePhase.Muxing : PipelinePhase.Downloading, expected, video.Provider, progress);
+        // One stream that only gets its tags is a download as far as anyone watching can tell.
+        var phase = plan.NeedsMerge || plan.NeedsConversion ? PipelinePhase.Muxing : PipelinePhase.Downloading;
+        var transfer = new TransferCounter(phase, expected, video.Provider, progress);
         var failover = new ProviderFailover(sources, video, transfer, (v, c) => WaitUntilPlayableAsync(v, expected, null, c));
 
-        var result = throughFfmpeg
-            ? await MuxAndStoreAsync(plan, key, description, transfer, failover, cancellationToken)
-            : await StoreSingleAsync(plan, key, description, transfer, failover, cancellationToken);
+        var result = await MuxAndStoreAsync(plan, key, description, extras, transfer, failover, cancellationToken);
+        // After the video: a job that fails on the way leaves no captions of a video that is not there.
+        var stored = new List<StoredSubtitle>(subtitles.Count);
+        for (var i = 0; i < subtitles.Count; i++)
+            stored.Add(new StoredSubtitle(subtitles[i].Track.Language, await StoreSubtitleAsync(video, plan, title, subtitles[i], texts[i].Vtt, cancellationToken)));
 
         progress?.Report(transfer.Current(PipelinePhase.Done) with { BytesStored = result.Size });
-        return new UploadResult(video, plan, result);
+        return new UploadResult(video, plan, result, stored);
+    }
+
+    private static Dictionary<string, string> Metadata(VideoInfo video, DownloadPlan plan, string title) => new()
+    {
+        ["title"] = ObjectKeys.MetadataTitle(title),
+        ["video-id"] = video.Id.Value,
+        ["quality"] = plan.Quality,
+        ["source"] = Uri.EscapeDataString(video.SourceName),
+    };
+
+    private async Task<StoredObject> StoreSubtitleAsync(
+        VideoInfo video, DownloadPlan plan, string title, PreparedSubtitle subtitle, string vtt, CancellationToken cancellationToken)
+    {
+        var metadata = Metadata(video, plan, title);
+        metadata["language"] = subtitle.Track.Language;
+        var description = new ObjectDescription(
+            "text/vtt; charset=utf-8", ObjectKeys.ReadableFileName(title, plan.Quality, "vtt", subtitle.Track.Language), metadata);
+        await using var content = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(vtt));
+        return await store.SaveAsync(subtitle.Key, content, description, null, cancellationToken);
+    }
+
+    /// <summary>The thumbnail as cover art for the files that take one; a thumbnail that cannot be had leaves the file without a cover, not the job failed.</summary>
+    private async Task<ThumbnailImage?> CoverAsync(VideoInfo video, DownloadPlan plan, CancellationToken cancellationToken)
+    {
+        if (plan.Output is not (OutputFormat.Mp4 or OutputFormat.M4a))
+            return null;
+        try
+        {
+            return await thumbnails.GetAsync(video.Id, cancellationToken);
+        }
+        catch (YtDownloaderException ex)
+        {
+            // A thumbnail on a host this server may not contact (an Invidious instance's own, say) is one of these.
+            logger.LogWarning("{VideoId} is stored without cover art: {Error}", video.Id, ex.Message);
+            return null;
+        }
     }
 
     /// <summary>
@@ -105,18 +191,8 @@ public sealed class VideoPipeline(
         }
     }
 
-    /// <summary>A muxed MP4 or an AAC audio stream needs no ffmpeg: its bytes go from the media server to storage as they are.</summary>
-    private async Task<StoredObject> StoreSingleAsync(
-        DownloadPlan plan, string key, ObjectDescription description, TransferCounter transfer, ProviderFailover failover,
-        CancellationToken cancellationToken)
-    {
-        await using var session = fetcher.Open(plan.Video, onFetched: transfer.AddFetched, replacer: failover);
-        await using var content = new CountingStream(session.OpenRead(), transfer.AddDownloaded);
-        return await store.SaveAsync(key, content, description, transfer.Stored, cancellationToken);
-    }
-
     private async Task<StoredObject> MuxAndStoreAsync(
-        DownloadPlan plan, string key, ObjectDescription description, TransferCounter transfer, ProviderFailover failover,
+        DownloadPlan plan, string key, ObjectDescription description, FileExtras extras, TransferCounter transfer, ProviderFailover failover,
         CancellationToken cancellationToken)
     {
         // One session per input for the whole run of ffmpeg: its jumps are served from what each has fetched.
@@ -135,10 +211,7 @@ public sealed class VideoPipeline(
             {
                 await using (var output = pipe.Writer.AsStream(leaveOpen: true))
                 {
-                    if (plan.NeedsMerge)
-                        await muxer.MuxAsync(video, audio!, output, transfer.AddDownloaded, stop.Token);
-                    else
-                        await muxer.ConvertAudioAsync(plan, video, output, transfer.AddDownloaded, stop.Token);
+                    await muxer.WriteAsync(plan, video, audio, extras, output, transfer.AddDownloaded, stop.Token);
                 }
                 await pipe.Writer.CompleteAsync();
             }
@@ -228,45 +301,4 @@ internal sealed class TransferCounter(PipelinePhase phase, long? expected, strin
             counter.Report();
         }
     }
-}
-
-/// <summary>A read-only stream that tells how many bytes passed through it.</summary>
-internal sealed class CountingStream(Stream inner, Action<int> onRead) : Stream
-{
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        var read = await inner.ReadAsync(buffer, cancellationToken);
-        onRead(read);
-        return read;
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        var read = inner.Read(buffer, offset, count);
-        onRead(read);
-        return read;
-    }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-            inner.Dispose();
-        base.Dispose(disposing);
-    }
-
-    public override ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -53,6 +53,7 @@ public static class SourcesServices
         services.AddOptions<YtDlpOptions>().BindConfiguration(YtDlpOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<YtDlpOptions>, YtDlpOptionsValidator>();
         services.AddSingleton<YtDlpSource>();
+        services.AddSingleton(sp => new CaptionFetcher(sp.CreateClient(YoutubeHttpClient)));
         services.AddSingleton(sp => new BrowseClient(sp.CreateClient(YoutubeHttpClient), sp.GetRequiredService<YoutubeOrigin>()));
         services.AddSingleton(sp =>
         {

@@ -20,8 +20,14 @@ public sealed record StoredObject(string Key, string Bucket, long Size, string C
 /// <summary>Where finished videos go. A save either completes or leaves nothing behind.</summary>
 public interface IVideoStore
 {
-    /// <summary>The key this store keeps a video's file under: its prefix, the video, a safe title and the quality.</summary>
-    string KeyFor(VideoId video, string title, string quality, string extension);
+    /// <summary>
+    /// The key this store keeps a video's file under: its prefix, the video, a safe title, the quality and the subtitle
+    /// languages embedded in it (a file with subtitle tracks is another file than one without).
+    /// </summary>
+    string KeyFor(VideoId video, string title, string quality, string extension, IReadOnlyList<string> subtitles);
+
+    /// <summary>The key of a subtitle track stored beside that video's file.</summary>
+    string SubtitleKeyFor(VideoId video, string title, string quality, string language);
 
     Task<StoredObject> SaveAsync(
         string key, Stream content, ObjectDescription description, IProgress<long>? progress, CancellationToken cancellationToken);

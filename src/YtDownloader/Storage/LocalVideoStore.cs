@@ -16,8 +16,11 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options, SignedLi
 
     public string Root { get; } = Path.GetFullPath(options.Value.Local.Path);
 
-    public string KeyFor(VideoId video, string title, string quality, string extension) =>
-        ObjectKeys.For(options.Value.KeyPrefix, video, title, quality, extension);
+    public string KeyFor(VideoId video, string title, string quality, string extension, IReadOnlyList<string> subtitles) =>
+        ObjectKeys.For(options.Value.KeyPrefix, video, title, quality, extension, subtitles);
+
+    public string SubtitleKeyFor(VideoId video, string title, string quality, string language) =>
+        ObjectKeys.Subtitle(options.Value.KeyPrefix, video, title, quality, language);
 
     public async Task<StoredObject> SaveAsync(
         string key, Stream content, ObjectDescription description, IProgress<long>? progress, CancellationToken cancellationToken)

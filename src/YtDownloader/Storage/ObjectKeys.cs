@@ -11,8 +11,23 @@ public static class ObjectKeys
 {
     private const int MaxTitleLength = 80;
 
-    public static string For(string prefix, VideoId id, string title, string quality, string extension = "mp4") =>
-        $"{prefix}{id.Value}/{FileStem(title, quality)}.{SafeSegment(extension)}";
+    /// <param name="subtitles">The subtitle languages that come with the file, which make it another job: "…_720p_en_pt-BR.mp4".</param>
+    public static string For(string prefix, VideoId id, string title, string quality, string extension = "mp4", IReadOnlyList<string>? subtitles = null) =>
+        $"{prefix}{id.Value}/{FileStem(title, quality)}{LanguageSuffix(subtitles ?? [])}.{SafeSegment(extension)}";
+
+    /// <summary>A caption track's WebVTT object beside the video's: "{prefix}{id}/{safe-title}_{quality}_{language}.vtt".</summary>
+    public static string Subtitle(string prefix, VideoId id, string title, string quality, string language) =>
+        $"{prefix}{id.Value}/{FileStem(title, quality)}{LanguageSuffix([language])}.vtt";
+
+    private static string LanguageSuffix(IReadOnlyList<string> languages) =>
+        languages.Count == 0 ? "" : "_" + string.Join('_', languages.Select(SafeLanguage));
+
+    /// <summary>A language tag as a key segment: "pt-BR" becomes "pt-BR", anything but ASCII letters, digits and "-" goes.</summary>
+    private static string SafeLanguage(string language)
+    {
+        var safe = new string(language.Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').Take(16).ToArray()).Trim('-');
+        return safe.Length == 0 ? "und" : safe;
+    }
 
     /// <summary>"{safe-title}_{quality}", also the readable download file name.</summary>
     public static string FileStem(string title, string quality) => $"{SafeTitle(title)}_{SafeSegment(quality)}";
@@ -53,7 +68,8 @@ public static class ObjectKeys
     /// The title as a person reads it, for Content-Disposition: only what a file system or header cannot
     /// hold is replaced (separators, control, bidirectional-override and other format characters).
     /// </summary>
-    public static string ReadableFileName(string title, string quality, string extension = "mp4")
+    /// <param name="language">A subtitle file's language, after the quality: "Title_720p_en.vtt".</param>
+    public static string ReadableFileName(string title, string quality, string extension = "mp4", string? language = null)
     {
         var builder = new StringBuilder();
         foreach (var rune in title.EnumerateRunes())
@@ -67,7 +83,8 @@ public static class ObjectKeys
             builder.Append(unsafeChar ? "_" : rune.ToString());
         }
         var readable = builder.ToString().Trim().Trim('.');
-        return $"{(readable.Length == 0 ? "video" : readable)}_{SafeSegment(quality)}.{SafeSegment(extension)}";
+        var suffix = language is null ? "" : LanguageSuffix([language]);
+        return $"{(readable.Length == 0 ? "video" : readable)}_{SafeSegment(quality)}{suffix}.{SafeSegment(extension)}";
     }
 
     /// <summary>

@@ -24,7 +24,11 @@ internal sealed class S3VideoStore(
     private readonly string _prefix = options.Value.KeyPrefix;
     private string Bucket => _options.Bucket!;
 
-    public string KeyFor(VideoId video, string title, string quality, string extension) => ObjectKeys.For(_prefix, video, title, quality, extension);
+    public string KeyFor(VideoId video, string title, string quality, string extension, IReadOnlyList<string> subtitles) =>
+        ObjectKeys.For(_prefix, video, title, quality, extension, subtitles);
+
+    public string SubtitleKeyFor(VideoId video, string title, string quality, string language) =>
+        ObjectKeys.Subtitle(_prefix, video, title, quality, language);
 
     public async Task<StoredObject> SaveAsync(
         string key, Stream content, ObjectDescription description, IProgress<long>? progress, CancellationToken cancellationToken)

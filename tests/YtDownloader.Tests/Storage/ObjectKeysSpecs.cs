@@ -190,4 +190,21 @@ public class ObjectKeysSpecs
         if (Uri.EscapeDataString(wellFormed).Length <= 1024)
             Uri.UnescapeDataString(metadata).ShouldBe(wellFormed);
     }
+
+    [Theory]
+    [InlineData(new string[0], "youtube/dQw4w9WgXcQ/My-title_1280x720.mp4")]
+    [InlineData(new[] { "en" }, "youtube/dQw4w9WgXcQ/My-title_1280x720_en.mp4")]
+    [InlineData(new[] { "en", "pt-BR" }, "youtube/dQw4w9WgXcQ/My-title_1280x720_en_pt-BR.mp4")]
+    [InlineData(new[] { "../e/v\\il" }, "youtube/dQw4w9WgXcQ/My-title_1280x720_evil.mp4")]
+    public void A_files_key_names_the_subtitle_languages_that_come_with_it(string[] languages, string key)
+    {
+        ObjectKeys.For(Prefix, Id, "My title", "1280x720", "mp4", languages).ShouldBe(key);
+    }
+
+    [Fact]
+    public void A_subtitles_key_is_its_videos_stem_with_the_language()
+    {
+        ObjectKeys.Subtitle(Prefix, Id, "My title", "1280x720", "pt-BR").ShouldBe("youtube/dQw4w9WgXcQ/My-title_1280x720_pt-BR.vtt");
+        ObjectKeys.ReadableFileName("My title", "1280x720", "vtt", "de").ShouldBe("My title_1280x720_de.vtt");
+    }
 }

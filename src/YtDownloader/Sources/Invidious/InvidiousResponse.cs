@@ -42,7 +42,30 @@ internal static class InvidiousResponse
             root.GetSecondsOrZero("lengthSeconds"),
             ParseThumbnails(root, instance),
             formats,
-            sourceName);
+            sourceName,
+            Description: root.GetStringOrNull("description") ?? "",
+            PublishedOn: root.GetInt64OrNull("published") is { } published and > 0 and < 253402300800
+                ? DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(published).UtcDateTime)
+                : null,
+            Captions: ParseCaptions(root, instance));
+    }
+
+    /// <summary><c>captions: [{label, language_code, url}]</c>; the instance answers each URL with WebVTT.</summary>
+    private static List<CaptionTrack> ParseCaptions(JsonElement root, Uri instance)
+    {
+        var result = new List<CaptionTrack>();
+        if (root.GetPropertyOrNull("captions") is not { ValueKind: JsonValueKind.Array } list)
+            return result;
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.GetStringOrNull("language_code") is not { Length: > 0 } language
+                || item.GetStringOrNull("url") is not { } url || !Uri.TryCreate(instance, url, out var absolute))
+                continue;
+            var label = item.GetStringOrNull("label") ?? language;
+            // Invidious keeps YouTube's own names, which say "(auto-generated)" for speech recognition.
+            result.Add(new CaptionTrack(language, label, label.Contains("auto-generated", StringComparison.OrdinalIgnoreCase), absolute));
+        }
+        return result;
     }
 
     private static YtDownloaderException ErrorToException(string error) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using YtDownloader.Urls;
 
@@ -29,6 +30,13 @@ internal sealed class PlayerResponse
     public required TimeSpan Duration { get; init; }
     public required IReadOnlyList<Thumbnail> Thumbnails { get; init; }
     public required IReadOnlyList<PlayerFormat> Formats { get; init; }
+    public required string Description { get; init; }
+
+    /// <summary>Only web-like clients' answers say it (in <c>microformat</c>); VISIONOS's and Android's do not.</summary>
+    public required DateOnly? PublishedOn { get; init; }
+
+    /// <summary>The caption tracks, their URLs as YouTube gave them (on www.youtube.com).</summary>
+    public required IReadOnlyList<CaptionTrack> Captions { get; init; }
 
     /// <summary>Formats that carry neither a URL nor a cipher: only YouTube's SABR protocol streams them.</summary>
     public required int SabrOnlyFormatCount { get; init; }
@@ -81,6 +89,9 @@ internal sealed class PlayerResponse
             Duration = videoDetails.GetSecondsOrZero("lengthSeconds"),
             Thumbnails = ParseThumbnails(videoDetails),
             Formats = formats,
+            Description = videoDetails.GetStringOrNull("shortDescription") ?? "",
+            PublishedOn = ParsePublishDate(root),
+            Captions = ParseCaptions(root),
             SabrOnlyFormatCount = sabrOnly,
             ExpiresIn = streaming is { } data && data.GetSecondsOrZero("expiresInSeconds") is { Ticks: > 0 } expiresIn ? expiresIn : null,
             PreRoll = PreRollAds.WaitOf(root),
@@ -168,6 +179,39 @@ internal sealed class PlayerResponse
                 if (item.GetStringOrNull("url") is { } url)
                     result.Add(new Thumbnail(url, (int)(item.GetInt64OrNull("width") ?? 0), (int)(item.GetInt64OrNull("height") ?? 0)));
             }
+        }
+        return result;
+    }
+
+    /// <summary>"2015-01-27", or "2024-05-06T01:44:52-07:00" in newer answers: the day as the uploader's clock had it.</summary>
+    private static DateOnly? ParsePublishDate(JsonElement root)
+    {
+        var microformat = root.GetPropertyOrNull("microformat")?.GetPropertyOrNull("playerMicroformatRenderer");
+        var text = microformat?.GetStringOrNull("publishDate") ?? microformat?.GetStringOrNull("uploadDate");
+        return text is { Length: >= 10 } && DateOnly.TryParseExact(text[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day
+            : null;
+    }
+
+    /// <summary>
+    /// <c>captions.playerCaptionsTracklistRenderer.captionTracks</c>: each track's <c>baseUrl</c> answers YouTube's own
+    /// timedtext format, and WebVTT with <c>fmt=vtt</c>; <c>kind: "asr"</c> marks speech recognition.
+    /// </summary>
+    private static List<CaptionTrack> ParseCaptions(JsonElement root)
+    {
+        var result = new List<CaptionTrack>();
+        if (root.GetPropertyOrNull("captions")?.GetPropertyOrNull("playerCaptionsTracklistRenderer")?.GetPropertyOrNull("captionTracks")
+            is not { ValueKind: JsonValueKind.Array } tracks)
+            return result;
+        foreach (var track in tracks.EnumerateArray())
+        {
+            var language = track.GetStringOrNull("languageCode");
+            var baseUrl = track.GetStringOrNull("baseUrl");
+            if (string.IsNullOrWhiteSpace(language) || baseUrl is null
+                || !Uri.TryCreate(StreamUrl.WithParameter(baseUrl, "fmt", "vtt"), UriKind.Absolute, out var vtt))
+                continue;
+            var name = track.GetPropertyOrNull("name")?.GetText() is { Length: > 0 } text ? text : language;
+            result.Add(new CaptionTrack(language, name, track.GetStringOrNull("kind") == "asr", vtt));
         }
         return result;
     }

@@ -113,7 +113,10 @@ internal sealed class YoutubeSource(
             id, response.Title, response.Author, response.Duration, response.Thumbnails.Select(OnOrigin).ToList(), formats, Name,
             response.ExpiresIn is { } expiresIn ? now + expiresIn : null,
             Client: client.ClientName,
-            PlayableAt: response.PreRoll > TimeSpan.Zero ? now + response.PreRoll : null);
+            PlayableAt: response.PreRoll > TimeSpan.Zero ? now + response.PreRoll : null,
+            Description: response.Description,
+            PublishedOn: response.PublishedOn,
+            Captions: response.Captions.Select(c => c with { VttUrl = origin.Rewrite(c.VttUrl) }).ToList());
     }
 
     private async Task<List<MediaFormat>> ResolveUrlsAsync(IReadOnlyList<PlayerFormat> formats, ClientProfile client, CancellationToken cancellationToken)
