@@ -31,7 +31,9 @@ public sealed class PageChoicesSpecs(BrowserFixture fixture)
         try
         {
             var probe = await Ffprobe.ProbeAsync(await fixture.Service.S3.DownloadAsync(stored.Key, folder));
-            probe.Streams.ShouldHaveSingleItem().CodecName.ShouldBe("aac");
+            // Beside the audio only the cover art (and ffmpeg's empty placeholder for it in a fragmented file).
+            probe.Streams.Where(s => s.IsPlayable).ShouldHaveSingleItem().CodecName.ShouldBe("aac");
+            probe.Streams.ShouldContain(s => s.AttachedPic);
         }
         finally
         {
