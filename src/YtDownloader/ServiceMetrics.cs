@@ -31,6 +31,9 @@ public static class ServiceMetrics
     private static readonly Counter<long> FfmpegFailures = Meter.CreateCounter<long>(
         "ytdownloader.ffmpeg.failures", "{run}", "ffmpeg runs that failed.");
 
+    private static readonly Counter<long> S3PartRetries = Meter.CreateCounter<long>(
+        "ytdownloader.s3.part_retries", "{part}", "Parts of multipart uploads sent again after a failed try.");
+
     /// <summary>A job reached an end; its outcome, duration and bytes are counted once, there.</summary>
     public static void JobEnded(string outcome, TimeSpan? duration, long downloaded, long stored)
     {
@@ -49,6 +52,8 @@ public static class ServiceMetrics
             new KeyValuePair<string, object?>("outcome", succeeded ? "ok" : "failed"));
 
     public static void FfmpegFailed() => FfmpegFailures.Add(1);
+
+    public static void S3PartRetried() => S3PartRetries.Add(1);
 
     private static Func<int> _waiting = () => 0;
 

@@ -16,12 +16,16 @@ public sealed class S3FaultSpecs(ServiceFixture fixture) : IClassFixture<Service
         proxy.FailNextParts(1);
         var settings = ServiceFactory.S3Settings(fixture.Origin, fixture.S3);
         settings["Storage:S3:ServiceUrl"] = proxy.BaseUrl.ToString().TrimEnd('/');
+        settings["Metrics:Enabled"] = "true";
         await using var service = ServiceFactory.Start(settings);
         using var http = service.CreateClient();
+        var retriesBefore = PartRetries(await http.GetStringAsync("/metrics"));
 
         var (status, body, _) = await http.UploadAsync(new { url = id, quality = "360p" });
 
         status.ShouldBe(HttpStatusCode.OK, body.ToString());
+        // The SDK retries inside itself; the metric is how an operator learns that parts are being sent again.
+        PartRetries(await http.GetStringAsync("/metrics")).ShouldBeGreaterThanOrEqualTo(retriesBefore + 1);
         var parts = proxy.Requests.Where(r => r.StartsWith("PUT ", StringComparison.Ordinal) && r.Contains("partNumber=1", StringComparison.Ordinal)).ToList();
         parts.Count.ShouldBe(2, string.Join('\n', proxy.Requests));
         parts[0].ShouldEndWith("500 (injected)");
@@ -76,4 +80,8 @@ public sealed class S3FaultSpecs(ServiceFixture fixture) : IClassFixture<Service
             await Task.Delay(200);
         }
     }
+
+    private static double PartRetries(string exposition) =>
+        exposition.Split('\n').Where(l => l.StartsWith("ytdownloader_s3_part_retries_total", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l.Split(' ')[^1].Trim(), System.Globalization.CultureInfo.InvariantCulture));
 }

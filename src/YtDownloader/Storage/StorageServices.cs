@@ -27,6 +27,7 @@ public static class StorageServices
                 // S3-compatible stores (Ceph, MinIO, R2) reject the SDK's default flexible checksums on UploadPart.
                 RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
                 ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+                HttpClientFactory = new CountingHttpClientFactory(),
             };
             if (string.IsNullOrWhiteSpace(s3.ServiceUrl))
                 config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(s3.Region);
