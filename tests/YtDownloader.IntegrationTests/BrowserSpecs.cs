@@ -387,12 +387,19 @@ public sealed class BrowserSpecs(BrowserFixture fixture)
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator("#details")).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
-        // Tab leaves the link form and lands on the chosen quality; arrows move the choice; Tab reaches the button.
+        // Tab leaves the link form and lands on the chosen quality; arrows move the choice; Tab goes through the
+        // subtitle tracks the video has, one by one, and reaches the button.
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.PressAsync("Tab");
         (await page.EvaluateAsync<string>("document.activeElement.name")).ShouldBe("quality");
         await page.Keyboard.PressAsync("ArrowDown");
         (await page.EvaluateAsync<string>("document.activeElement.value")).ShouldBe("1280x720");
+        var tracks = await page.Locator("#subtitle-tracks input[type=checkbox]").CountAsync();
+        for (var track = 0; track < tracks; track++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            (await page.EvaluateAsync<string>("document.activeElement.id")).ShouldStartWith("subtitle-");
+        }
         await page.Keyboard.PressAsync("Tab");
         (await page.EvaluateAsync<string>("document.activeElement.id")).ShouldBe("upload-button");
         (await page.EvaluateAsync<string>("getComputedStyle(document.activeElement).outlineStyle")).ShouldNotBe("none");
