@@ -44,7 +44,10 @@ try
         return (set, origin);
     }
 
-    var workloads = new Workloads(settings, service.Services.GetRequiredService<IVideoStore>(), () => EmptyBucketAsync(s3, settings));
+    var warmUp = new TestMedia();
+    media.Add(warmUp);
+    await warmUp.InitializeAsync();
+    var workloads = new Workloads(settings, service.Services.GetRequiredService<IVideoStore>(), warmUp, () => EmptyBucketAsync(s3, settings));
     var (main, mainOrigin) = await MediaOfAsync(settings.MainBytes);
 
     // 1. Throughput, in both regimes; 2 and 3 come from the same jobs.

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -18,9 +17,8 @@ internal sealed class S3VideoStore(
 {
     private readonly S3StorageOptions _options = options.Value.S3;
 
-    // Not ArrayPool.Shared: it keeps a returned array in the returning thread's own slot, so part buffers handed
-    // between thread-pool threads pile up, one per thread, and memory grows with the length of the video.
-    private readonly ArrayPool<byte> _partBuffers = ArrayPool<byte>.Create(options.Value.S3.PartSize, options.Value.S3.ParallelParts);
+    // Reused while uploads run, given up when none does (BufferPool says why not ArrayPool).
+    private readonly BufferPool _partBuffers = new(mostKeptPerLength: options.Value.S3.ParallelParts);
     private readonly string _prefix = options.Value.KeyPrefix;
     private string Bucket => _options.Bucket!;
 
