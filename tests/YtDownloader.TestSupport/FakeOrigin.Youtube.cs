@@ -127,9 +127,10 @@ public sealed partial class FakeOrigin
         Describe(response["videoDetails"]!, id);
         DescribeDetails(response, id);
         var streaming = response["streamingData"]!;
+        var media = MediaOf(id);
         // Real VISIONOS answers have no muxed format; the tests' videos keep one, which the 360p cases download.
-        streaming["formats"] = new JsonArray(YoutubeFormat(_media.Muxed360, recorded, id, "VISIONOS"));
-        streaming["adaptiveFormats"] = new JsonArray(_media.All.Where(m => m != _media.Muxed360).Select(m => YoutubeFormat(m, recorded, id, "VISIONOS")).ToArray());
+        streaming["formats"] = new JsonArray(YoutubeFormat(media.Muxed360, recorded, id, "VISIONOS"));
+        streaming["adaptiveFormats"] = new JsonArray(media.All.Where(m => m != media.Muxed360).Select(m => YoutubeFormat(m, recorded, id, "VISIONOS")).ToArray());
         RewriteMediaUrls(id, streaming);
         AnnouncePreRoll(id, response);
         return response;
@@ -143,9 +144,10 @@ public sealed partial class FakeOrigin
         DescribeDetails(response, id);
         var streaming = response["streamingData"]!;
         var recorded = streaming["formats"]!.AsArray().Concat(streaming["adaptiveFormats"]!.AsArray()).ToList();
-        streaming["formats"] = new JsonArray(YoutubeFormat(_media.Muxed360, recorded, id, client, needsPoToken));
+        var media = MediaOf(id);
+        streaming["formats"] = new JsonArray(YoutubeFormat(media.Muxed360, recorded, id, client, needsPoToken));
         streaming["adaptiveFormats"] = new JsonArray(
-            _media.All.Where(m => m != _media.Muxed360).Select(m => YoutubeFormat(m, recorded, id, client, needsPoToken)).ToArray());
+            media.All.Where(m => m != media.Muxed360).Select(m => YoutubeFormat(m, recorded, id, client, needsPoToken)).ToArray());
         RewriteMediaUrls(id, streaming);
         AnnouncePreRoll(id, response);
         return response;

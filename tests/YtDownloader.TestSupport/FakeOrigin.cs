@@ -126,6 +126,14 @@ public sealed partial class FakeOrigin : IAsyncLifetime
     /// <summary>Rewrites the media URLs of one video's player response, e.g. to point them at a host the service must refuse.</summary>
     public ConcurrentDictionary<string, Func<Uri, Uri>> MediaUrls { get; } = new();
 
+    /// <summary>
+    /// Videos played from another media set than this origin's own: the bench warms every server up with the same
+    /// small set, whatever the size of the set it measures.
+    /// </summary>
+    public ConcurrentDictionary<string, TestMedia> MediaSets { get; } = new();
+
+    private TestMedia MediaOf(string video) => MediaSets.TryGetValue(video, out var set) ? set : _media;
+
     /// <summary>Files served with every byte flipped: what ffmpeg makes of garbage.</summary>
     public ConcurrentDictionary<string, bool> CorruptMedia { get; } = new();
 
@@ -211,7 +219,7 @@ public sealed partial class FakeOrigin : IAsyncLifetime
 
     private async Task MediaAsync(HttpContext context, string name)
     {
-        var media = _media.All.SingleOrDefault(m => m.Name == name);
+        var media = MediaOf(context.Request.Query["v"].ToString()).All.SingleOrDefault(m => m.Name == name);
         if (media is null)
         {
             context.Response.StatusCode = 404;

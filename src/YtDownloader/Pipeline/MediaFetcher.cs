@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.Extensions.Options;
 using YtDownloader.Sources;
 
@@ -10,10 +9,8 @@ public sealed class MediaFetcher(HttpClient http, IOptions<PipelineOptions> opti
     public const string HttpClientName = "media";
     private static readonly Dictionary<string, string> EmptyHeaders = [];
 
-    // Its own pool, not ArrayPool.Shared: that one keeps a returned array in the returning thread's own slot, so
-    // buffers handed between thread-pool threads pile up, one per thread. Enough arrays for a few jobs' windows.
-    private readonly ArrayPool<byte> _chunkBuffers = ArrayPool<byte>.Create(
-        (int)options.Value.ChunkSize, 4 * MediaWindow.For(options.Value).ChunksInWindow);
+    // Kept for reuse while a job runs (enough for a few jobs' windows), given up when none does.
+    private readonly BufferPool _chunkBuffers = new(mostKeptPerLength: 4 * MediaWindow.For(options.Value).ChunksInWindow);
 
     /// <param name="share">The stream's part of the job's bytes, which sizes its window (<see cref="MediaWindow.For"/>).</param>
     /// <param name="onFetched">Told each time bytes arrive from the media server.</param>

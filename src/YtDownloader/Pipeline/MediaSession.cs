@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using YtDownloader.Sources;
@@ -83,7 +82,7 @@ public sealed class MediaSession : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly PipelineOptions _options;
     private readonly MediaWindow _window;
-    private readonly ArrayPool<byte> _buffers;
+    private readonly BufferPool _buffers;
     private readonly ILogger _logger;
     private readonly Action<int>? _onFetched;
     private readonly IStreamReplacer? _replacer;
@@ -103,7 +102,7 @@ public sealed class MediaSession : IAsyncDisposable
     private bool _disposed;
 
     internal MediaSession(
-        HttpClient http, MediaFormat format, MediaWindow window, PipelineOptions options, ArrayPool<byte> buffers,
+        HttpClient http, MediaFormat format, MediaWindow window, PipelineOptions options, BufferPool buffers,
         Action<int>? onFetched, IStreamReplacer? replacer, ILogger logger)
     {
         (_http, _format, _window, _options, _buffers, _onFetched, _replacer, _logger) =
@@ -261,7 +260,8 @@ public sealed class MediaSession : IAsyncDisposable
         }
         var start = index * _window.ChunkSize;
         var length = _length == UnknownLength ? _window.ChunkSize : (int)Math.Min(_window.ChunkSize, _length - start);
-        chunk = new Chunk(index, start, length, _buffers.Rent(_window.ChunkSize));
+        // Sized by what the chunk holds: a short file or a stream's last chunk takes its bytes, not a whole chunk.
+        chunk = new Chunk(index, start, length, _buffers.Rent(length));
         _chunks[index] = chunk;
         var started = chunk;
         chunk.Fetch = Task.Run(() => FetchAsync(started, _stop.Token));
@@ -503,6 +503,8 @@ public sealed class MediaSession : IAsyncDisposable
             {
                 if (chunk.Readers == 0)
                     _buffers.Return(chunk.Buffer);
+                else
+                    _buffers.Forget(chunk.Buffer);
             }
         }
         _stop.Dispose();

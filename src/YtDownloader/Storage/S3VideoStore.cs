@@ -1,4 +1,3 @@
-using System.Buffers;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -18,9 +17,13 @@ internal sealed class S3VideoStore(
 {
     private readonly S3StorageOptions _options = options.Value.S3;
 
-    // Not ArrayPool.Shared: it keeps a returned array in the returning thread's own slot, so part buffers handed
-    // between thread-pool threads pile up, one per thread, and memory grows with the length of the video.
-    private readonly ArrayPool<byte> _partBuffers = ArrayPool<byte>.Create(options.Value.S3.PartSize, options.Value.S3.ParallelParts);
+    // Reused while uploads run, given up when none does (BufferPool says why not ArrayPool).
+    private readonly BufferPool _partBuffers = new(mostKeptPerLength: options.Value.S3.ParallelParts);
+
+    // Over TLS the body needs no signature of its own (UNSIGNED-PAYLOAD): that spares a SHA-256 pass over every
+    // byte. The SDK refuses it over plain HTTP, where the part is hashed once, whole, from memory.
+    private readonly bool _overTls = string.IsNullOrWhiteSpace(options.Value.S3.ServiceUrl)
+        || options.Value.S3.ServiceUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
     private readonly string _prefix = options.Value.KeyPrefix;
     private string Bucket => _options.Bucket!;
 
@@ -171,6 +174,10 @@ internal sealed class S3VideoStore(
                         var response = await s3.UploadPartAsync(new UploadPartRequest
                         {
                             BucketName = Bucket, Key = key, UploadId = uploadId, PartNumber = number, InputStream = body, PartSize = length,
+                            DisablePayloadSigning = _overTls,
+                            // aws-chunked signing copies the part through 80 KB buffers and signs each: the part is
+                            // already in memory, so one hash of it, sent as it is, does less.
+                            UseChunkEncoding = false,
                         }, failed.Token);
                         progress?.Report(Interlocked.Add(ref uploaded, length));
                         return new PartETag(number, response.ETag);
