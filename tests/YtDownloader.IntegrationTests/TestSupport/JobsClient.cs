@@ -47,31 +47,24 @@ public static class JobsClient
     }
 
     /// <summary>Polls until the job reports bytes flowing.</summary>
-    public static async Task WaitUntilTransferringAsync(this HttpClient http, string id)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var job = await http.GetJobAsync(id);
-            if (job.GetProperty("downloadedBytes").GetInt64() > 0 && !job.HasEnded())
-                return;
-            if (job.HasEnded() || DateTime.UtcNow > deadline)
-                throw new InvalidOperationException($"Job {id} was expected to be transferring: {job}");
-            await Task.Delay(50);
-        }
-    }
+    public static Task WaitUntilTransferringAsync(this HttpClient http, string id) =>
+        http.WaitWhileRunningUntilAsync(id, job => job.GetProperty("downloadedBytes").GetInt64() > 0, "to be transferring");
 
     /// <summary>Polls until a node has taken the job up; a job that ends first, or a minute without it, fails the test.</summary>
-    public static async Task WaitUntilStartedAsync(this HttpClient http, string id)
+    public static Task WaitUntilStartedAsync(this HttpClient http, string id) =>
+        http.WaitWhileRunningUntilAsync(id, job => job.Text("phase") != "queued", "to have started");
+
+    /// <summary>Polls until a job that has not ended meets <paramref name="condition"/>; one that ends first, or a minute without it, fails the test.</summary>
+    private static async Task WaitWhileRunningUntilAsync(this HttpClient http, string id, Func<JsonElement, bool> condition, string expectation)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
             var job = await http.GetJobAsync(id);
-            if (job.Text("phase") != "queued" && !job.HasEnded())
+            if (!job.HasEnded() && condition(job))
                 return;
             if (job.HasEnded() || DateTime.UtcNow > deadline)
-                throw new InvalidOperationException($"Job {id} was expected to have started: {job}");
+                throw new InvalidOperationException($"Job {id} was expected {expectation}: {job}");
             await Task.Delay(50);
         }
     }
