@@ -10,14 +10,41 @@ public sealed record MediaFile(string Name, int Itag, string MimeType, int? Widt
     public bool IsAudioOnly => Width is null;
 }
 
+/// <summary>How the H.264 video-only and the AAC streams of a <see cref="TestMedia"/> are laid out.</summary>
+public enum MediaShape
+{
+    /// <summary>
+    /// YouTube's own: DASH fragmented MP4, its index (sidx) up front indexing every fragment to the end of the file,
+    /// one fragment a second. What the service merges itself.
+    /// </summary>
+    Dash,
+
+    /// <summary>
+    /// Not fragmented: the video with its index moved to the front, the M4A with its index at the end (ffmpeg reads
+    /// the head, jumps to the end, comes back). What the service leaves to ffmpeg.
+    /// </summary>
+    Progressive,
+}
+
 /// <summary>
 /// Real media made by ffmpeg once per test run, in the formats YouTube serves: a muxed 360p MP4,
-/// H.264 video-only at 720p and 1080p, VP9 at 480p (where no H.264 exists), AAC in M4A and Opus in WebM.
+/// H.264 video-only at 720p and 1080p, VP9 at 480p (where no H.264 exists), AAC in M4A and Opus in WebM; the H.264
+/// and AAC streams in <paramref name="shape"/>, YouTube's DASH unless a spec needs the other.
 /// </summary>
-public sealed class TestMedia : IAsyncLifetime
+public sealed class TestMedia(MediaShape shape = MediaShape.Dash) : IAsyncLifetime
 {
     public const double DurationSeconds = 3;
     private readonly string _folder = Directory.CreateTempSubdirectory("ytd-media-").FullName;
+
+    /// <summary>
+    /// The ffmpeg options that lay a video or an AAC stream out as YouTube's DASH streams: the index up front, no
+    /// trailer, a fragment at each keyframe of a video, and one every two seconds of sound.
+    /// </summary>
+    public static readonly string[] DashLayout = ["-movflags", "dash+global_sidx+skip_trailer"];
+
+    public static readonly string[] DashAudioLayout = [.. DashLayout, "-frag_duration", "2000000"];
+
+    public MediaShape Shape { get; } = shape;
 
     public MediaFile Muxed360 { get; private set; } = null!;
     public MediaFile Video720 { get; private set; } = null!;
@@ -41,15 +68,16 @@ public sealed class TestMedia : IAsyncLifetime
         // Tasks run one after another on purpose: these machines have two cores.
         Muxed360 = await MakeAsync("muxed360.mp4", 18, "video/mp4; codecs=\"avc1.42001E, mp4a.40.2\"", 640, 360, 30, 500_000,
             ["-f", "lavfi", "-i", Video(640, 360), "-f", "lavfi", "-i", tone, .. h264, "-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart"]);
+        string[] videoLayout = Shape == MediaShape.Dash ? DashLayout : ["-movflags", "+faststart"];
+        string[] audioLayout = Shape == MediaShape.Dash ? DashAudioLayout : [];
         Video720 = await MakeAsync("video720.mp4", 136, "video/mp4; codecs=\"avc1.4d401f\"", 1280, 720, 30, 1_500_000,
-            ["-f", "lavfi", "-i", Video(1280, 720), .. h264, "-movflags", "+faststart"]);
+            ["-f", "lavfi", "-i", Video(1280, 720), .. h264, .. videoLayout]);
         Video1080 = await MakeAsync("video1080.mp4", 137, "video/mp4; codecs=\"avc1.640028\"", 1920, 1080, 30, 3_000_000,
-            ["-f", "lavfi", "-i", Video(1920, 1080), .. h264, "-movflags", "+faststart"]);
+            ["-f", "lavfi", "-i", Video(1920, 1080), .. h264, .. videoLayout]);
         Vp9At480 = await MakeAsync("video480.webm", 244, "video/webm; codecs=\"vp9\"", 854, 480, 30, 700_000,
             ["-f", "lavfi", "-i", Video(854, 480), "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k", "-g", "30"]);
-        // Left with its index at the end, as some M4A files are: ffmpeg must seek, through our feed, to read it.
         AacAudio = await MakeAsync("audio.m4a", 140, "audio/mp4; codecs=\"mp4a.40.2\"", null, null, null, 130_000,
-            ["-f", "lavfi", "-i", tone, "-c:a", "aac", "-b:a", "128k"]);
+            ["-f", "lavfi", "-i", tone, "-c:a", "aac", "-b:a", "128k", .. audioLayout]);
         OpusAudio = await MakeAsync("audio.webm", 251, "audio/webm; codecs=\"opus\"", null, null, null, 140_000,
             ["-f", "lavfi", "-i", tone, "-c:a", "libopus", "-b:a", "96k"]);
         Thumbnail = (await MakeAsync("thumbnail.jpg", 0, "image/jpeg", 480, 360, null, 0,
@@ -59,10 +87,10 @@ public sealed class TestMedia : IAsyncLifetime
     /// <summary>
     /// Makes the 1080p video and the AAC audio about <paramref name="bytes"/> long together, for benchmarks and for
     /// specs that need size: a 10 s clip at a bitrate YouTube uses for 1080p, repeated with <c>-stream_loop</c> and
-    /// stream copy, so that a gigabyte takes seconds to make, not an encode. The video comes in YouTube's own DASH
-    /// shape (fragmented, its index up front: ffmpeg reads the head, looks at the last bytes, comes back); the audio
-    /// keeps its index at the end (ffmpeg reads the head, jumps to the end, comes back). The fake origin then serves
-    /// the big files in their place.
+    /// stream copy, so that a gigabyte takes seconds to make, not an encode. Both come in YouTube's own DASH shape
+    /// (fragmented, the index up front), which the service merges itself; in <see cref="MediaShape.Progressive"/> the
+    /// video is DASH still and the audio keeps its index at the end (ffmpeg reads the head, jumps to the end, comes
+    /// back), which sends the merge to ffmpeg. The fake origin then serves the big files in their place.
     /// </summary>
     public async Task EnlargeAsync(long bytes)
     {
@@ -74,12 +102,13 @@ public sealed class TestMedia : IAsyncLifetime
         var audio = await MakeAsync("clip.m4a", 140, AacAudio.MimeType, null, null, null, 128_000,
             ["-f", "lavfi", "-i", $"sine=frequency=440:sample_rate=48000:duration={clipSeconds}", "-c:a", "aac", "-b:a", "128k"]);
 
+        string[] audioLayout = Shape == MediaShape.Dash ? DashAudioLayout : [];
         var loops = Math.Max(0, (int)(bytes / (video.Length + audio.Length)) - 1);
         var seconds = (loops + 1) * clipSeconds;
         Video1080 = await MakeAsync($"long-{Video1080.Name}", 137, Video1080.MimeType, 1920, 1080, 30, video.Length * 8 / clipSeconds,
-            ["-stream_loop", loops.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", video.Path, "-c", "copy", "-movflags", "dash+global_sidx"]);
+            ["-stream_loop", loops.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", video.Path, "-c", "copy", .. DashLayout]);
         AacAudio = await MakeAsync($"long-{AacAudio.Name}", 140, AacAudio.MimeType, null, null, null, audio.Length * 8 / clipSeconds,
-            ["-stream_loop", loops.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", audio.Path, "-c", "copy"]);
+            ["-stream_loop", loops.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", audio.Path, "-c", "copy", .. audioLayout]);
         File.Delete(video.Path);
         File.Delete(audio.Path);
         EnlargedDuration = TimeSpan.FromSeconds(seconds);

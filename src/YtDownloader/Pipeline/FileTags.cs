@@ -50,20 +50,34 @@ public sealed record FileTags(
     }
 
     /// <summary>
-    /// FFMETADATA's escaping: a backslash before each special character, a newline kept as an escaped newline. Other
-    /// control characters are dropped (a NUL would cut the value short in ffmpeg's C strings), and a lone CR becomes a newline.
+    /// FFMETADATA's escaping of <see cref="Clean"/>'s text: a backslash before each special character, a newline kept
+    /// as an escaped newline.
     /// </summary>
     internal static string Escape(string value)
     {
-        var escaped = new StringBuilder(value.Length + 8);
-        var normalized = value.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
-        foreach (var c in normalized)
+        var clean = Clean(value);
+        var escaped = new StringBuilder(clean.Length + 8);
+        foreach (var c in clean)
         {
             if (c is '=' or ';' or '#' or '\\' or '\n')
-                escaped.Append('\\').Append(c);
-            else if (!char.IsControl(c) || c == '\t')
-                escaped.Append(c);
+                escaped.Append('\\');
+            escaped.Append(c);
         }
         return escaped.ToString();
+    }
+
+    /// <summary>
+    /// A value as a file stores it, whoever writes the file: line ends as newlines (a lone CR becomes one), other
+    /// control characters dropped (a NUL would cut the value short in ffmpeg's C strings), tabs kept.
+    /// </summary>
+    internal static string Clean(string value)
+    {
+        var clean = new StringBuilder(value.Length);
+        foreach (var c in value.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n'))
+        {
+            if (!char.IsControl(c) || c is '\t' or '\n')
+                clean.Append(c);
+        }
+        return clean.ToString();
     }
 }

@@ -1,6 +1,6 @@
 namespace YtDownloader.Pipeline;
 
-/// <summary>The way from chosen streams to a stored object: ranged fetch, ffmpeg's merge, the streaming upload.</summary>
+/// <summary>The way from chosen streams to a stored object: ranged fetch, the merge (ours or ffmpeg's), the streaming upload.</summary>
 public static class PipelineServices
 {
     public static void AddPipeline(this IServiceCollection services)
@@ -27,6 +27,7 @@ public static class PipelineServices
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<MediaFetcher>(sp, sp.CreateClient(MediaFetcher.HttpClientName)));
         services.AddSingleton<MuxFeedServer>();
         services.AddSingleton<FfmpegMuxer>();
+        services.AddSingleton<Mp4.Mp4Merger>();
         services.AddSingleton<VideoPipeline>();
     }
 

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using YtDownloader.Pipeline.Mp4;
 using YtDownloader.Sources;
 using YtDownloader.Storage;
 using YtDownloader.Urls;
@@ -43,12 +44,13 @@ public sealed record PipelineProgress(PipelinePhase Phase, long BytesDownloaded,
 public sealed record ProviderHandover(string From, string To, int Itag, long AtByte, string Reason);
 
 /// <summary>
-/// The whole path: source → format choice → ranged fetch → ffmpeg (mux, tags, cover, subtitles) → streaming upload.
+/// The whole path: source → format choice → ranged fetch → merge (tags, cover, subtitles) → streaming upload. The merge
+/// is ours (<see cref="Mp4Merger"/>) for YouTube's DASH H.264 and AAC streams, ffmpeg's for everything else.
 /// Nothing is held whole in memory or on disk: bytes flow through bounded buffers from the media server to storage;
 /// only the small extras (captions, the thumbnail) are read whole.
 /// </summary>
 public sealed class VideoPipeline(
-    SourceChain sources, MediaFetcher fetcher, FfmpegMuxer muxer, IVideoStore store, VideoLimits limits,
+    SourceChain sources, MediaFetcher fetcher, Mp4Merger mp4, FfmpegMuxer muxer, IVideoStore store, VideoLimits limits,
     CaptionFetcher captions, ThumbnailFetcher thumbnails, TimeProvider time, ILogger<VideoPipeline> logger)
 {
     // Enough to keep ffmpeg busy while a part uploads; small next to the parts themselves.
@@ -201,6 +203,11 @@ public sealed class VideoPipeline(
             : (1, 1);
         await using var video = fetcher.Open(plan.Video, videoShare, transfer.AddFetched, failover);
         await using var audio = plan.Audio is null ? null : fetcher.Open(plan.Audio, audioShare, transfer.AddFetched, failover);
+        if (await mp4.TryOpenAsync(plan, video, audio, extras, transfer.AddDownloaded, cancellationToken) is { } merged)
+        {
+            await using (merged)
+                return await store.SaveAsync(key, merged, description, transfer.Stored, cancellationToken);
+        }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pipe = new Pipe(MuxPipeOptions);

@@ -1,0 +1,182 @@
+using System.Buffers.Binary;
+using System.Text;
+using YtDownloader.Sources;
+
+namespace YtDownloader.Pipeline.Mp4;
+
+/// <summary>
+/// The head of a merged fragmented MP4: our ftyp, then a moov with an mvhd, one trak per input (the input's own,
+/// with its track ID and duration rewritten; its sample description untouched), an mvex with the whole duration
+/// and a trex per track, and a udta with the tags, the cover and the chapters as ffmpeg's MP4 muxer writes them
+/// (iTunes metadata, Nero chapters), so that players and ffprobe read the same file either way.
+/// </summary>
+internal static class MergedHeader
+{
+    /// <summary>Milliseconds, as ffmpeg's muxer counts the movie's time.</summary>
+    public const uint MovieTimescale = 1000;
+
+    // What iTunes metadata calls its value types.
+    private const uint Utf8Text = 1, JpegImage = 13, PngImage = 14;
+    private const int MostChapters = byte.MaxValue, MostChapterTitleBytes = byte.MaxValue;
+
+    /// <param name="tracks">The inputs in the order of their track IDs: the video first.</param>
+    public static byte[] Write(IReadOnlyList<DashHead> tracks, bool audioOnly, FileTags tags, ThumbnailImage? cover)
+    {
+        var box = new BoxWriter();
+        WriteFtyp(box, audioOnly);
+
+        var durations = tracks.Select(t => Rescale(t.Duration, t.SidxTimescale, MovieTimescale)).ToList();
+        var duration = durations.Max();
+        box.Open(BoxType.Moov);
+        WriteMvhd(box, duration, nextTrackId: (uint)tracks.Count + 1);
+        for (var i = 0; i < tracks.Count; i++)
+            box.Bytes(Trak(tracks[i].Track, (uint)i + 1, durations[i]));
+        box.Open(BoxType.Mvex);
+        box.Open(BoxType.Mehd, 1, 0);
+        box.UInt64(duration);
+        box.Close();
+        for (var i = 0; i < tracks.Count; i++)
+        {
+            var trex = tracks[i].Track.Trex.ToArray();
+            BinaryPrimitives.WriteUInt32BigEndian(trex.AsSpan(12), (uint)i + 1);
+            box.Bytes(trex);
+        }
+        box.Close();
+        WriteUdta(box, tags, cover);
+        box.Close();
+        return box.ToArray();
+    }
+
+    private static void WriteFtyp(BoxWriter box, bool audioOnly)
+    {
+        const uint isom = 0x69736f6d, iso6 = 0x69736f36, mp41 = 0x6d703431, m4a = 0x4d344120;
+        uint[] brands = audioOnly ? [m4a, isom, iso6, mp41] : [isom, iso6, BoxType.Avc1, mp41];
+        box.Open(BoxType.Ftyp);
+        box.UInt32(brands[0]);
+        box.UInt32(0x200);
+        foreach (var brand in brands)
+            box.UInt32(brand);
+        box.Close();
+    }
+
+    private static void WriteMvhd(BoxWriter box, ulong duration, uint nextTrackId)
+    {
+        box.Open(BoxType.Mvhd, 1, 0);
+        box.UInt64(0); // created
+        box.UInt64(0); // modified
+        box.UInt32(MovieTimescale);
+        box.UInt64(duration);
+        box.UInt32(0x00010000); // rate 1.0
+        box.UInt16(0x0100); // volume 1.0
+        box.Zeros(10);
+        WriteUnityMatrix(box);
+        box.Zeros(24);
+        box.UInt32(nextTrackId);
+        box.Close();
+    }
+
+    private static void WriteUnityMatrix(BoxWriter box)
+    {
+        uint[] matrix = [0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000];
+        foreach (var value in matrix)
+            box.UInt32(value);
+    }
+
+    /// <summary>The input's trak as it came, with our track ID, its duration, and its edit list in our timescale.</summary>
+    private static byte[] Trak(DashTrack track, uint trackId, ulong duration)
+    {
+        var trak = track.Trak.ToArray();
+        var fields = track.Fields;
+        BinaryPrimitives.WriteUInt32BigEndian(trak.AsSpan(fields.TrackId), trackId);
+        if (fields.LongDuration)
+            BinaryPrimitives.WriteUInt64BigEndian(trak.AsSpan(fields.Duration), duration);
+        else
+            BinaryPrimitives.WriteUInt32BigEndian(trak.AsSpan(fields.Duration), checked((uint)duration));
+        if (fields.EditDuration >= 0)
+        {
+            var span = trak.AsSpan(fields.EditDuration);
+            if (fields.LongEditDuration)
+                BinaryPrimitives.WriteUInt64BigEndian(span, Rescale(BinaryPrimitives.ReadUInt64BigEndian(span), track.MovieTimescale, MovieTimescale));
+            else
+                BinaryPrimitives.WriteUInt32BigEndian(span, checked((uint)Rescale(BinaryPrimitives.ReadUInt32BigEndian(span), track.MovieTimescale, MovieTimescale)));
+        }
+        return trak;
+    }
+
+    private static ulong Rescale(long value, uint from, uint to) => Rescale((ulong)value, from, to);
+
+    private static ulong Rescale(ulong value, uint from, uint to) => (ulong)(((UInt128)value * to + from / 2) / from);
+
+    private static void WriteUdta(BoxWriter box, FileTags tags, ThumbnailImage? cover)
+    {
+        box.Open(BoxType.Udta);
+        box.Open(BoxType.Meta, 0, 0);
+        box.Open(BoxType.Hdlr, 0, 0);
+        box.UInt32(0); // pre-defined
+        box.UInt32(BoxType.Mdir);
+        box.UInt32(0x6170706c); // "appl", as iTunes writes it
+        box.Zeros(9); // reserved, and an empty name
+        box.Close();
+        box.Open(BoxType.Ilst);
+        TextItem(box, BoxType.Name, tags.Title);
+        TextItem(box, BoxType.Artist, tags.Artist);
+        TextItem(box, BoxType.Day, tags.PublishedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "");
+        TextItem(box, BoxType.Comment, tags.Comment);
+        TextItem(box, BoxType.Desc, tags.Description);
+        if (cover is not null && ImageType(cover.ContentType) is { } imageType)
+            Item(box, BoxType.Covr, imageType, cover.Content);
+        box.Close();
+        box.Close();
+        WriteChapters(box, tags.Chapters);
+        box.Close();
+    }
+
+    private static void TextItem(BoxWriter box, uint type, string value)
+    {
+        // The same text ffmpeg's path stores: FFMETADATA's escaping keeps what these keep, and drops the same.
+        var text = FileTags.Clean(value);
+        if (text.Length > 0)
+            Item(box, type, Utf8Text, Encoding.UTF8.GetBytes(text));
+    }
+
+    private static void Item(BoxWriter box, uint type, uint dataType, ReadOnlySpan<byte> value)
+    {
+        box.Open(type);
+        box.Open(BoxType.Data);
+        box.UInt32(dataType);
+        box.UInt32(0); // locale
+        box.Bytes(value);
+        box.Close();
+        box.Close();
+    }
+
+    private static uint? ImageType(string contentType) => contentType.ToLowerInvariant() switch
+    {
+        "image/jpeg" or "image/jpg" => JpegImage,
+        "image/png" => PngImage,
+        _ => null,
+    };
+
+    /// <summary>Nero's chpl, which ffmpeg writes in MP4 and reads back: each chapter's start in 100 ns and its title.</summary>
+    private static void WriteChapters(BoxWriter box, IReadOnlyList<Chapter> chapters)
+    {
+        if (chapters.Count == 0)
+            return;
+        box.Open(BoxType.Chpl, 1, 0);
+        box.UInt32(0); // reserved
+        var count = Math.Min(chapters.Count, MostChapters);
+        box.Byte((byte)count);
+        foreach (var chapter in chapters.Take(count))
+        {
+            box.UInt64((ulong)Math.Max(0, chapter.Start.Ticks));
+            var title = Encoding.UTF8.GetBytes(FileTags.Clean(chapter.Title));
+            var length = title.Length;
+            // Cut on a character's first byte, not inside one.
+            if (length > MostChapterTitleBytes)
+                for (length = MostChapterTitleBytes; length > 0 && (title[length] & 0xc0) == 0x80; length--) { }
+            box.Byte((byte)length);
+            box.Bytes(title.AsSpan(0, length));
+        }
+        box.Close();
+    }
+}
