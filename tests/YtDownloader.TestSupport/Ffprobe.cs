@@ -21,6 +21,9 @@ public sealed record ProbedStream(
 
 public sealed record ProbedChapter(double Start, string Title);
 
+/// <summary>What two files holding the same streams must agree on, stream by stream: codec, picture or sound, length and packets.</summary>
+public sealed record StreamFigures(string CodecType, string CodecName, int? Width, int? Height, int? SampleRate, double Duration, long Packets);
+
 public sealed record ProbeResult(
     string FormatName, double Duration, IReadOnlyList<ProbedStream> Streams, IReadOnlyDictionary<string, string> Tags, IReadOnlyList<ProbedChapter> Chapters)
 {
@@ -62,6 +65,39 @@ public static class Ffprobe
             format.GetProperty("format_name").GetString()!,
             double.Parse(format.GetProperty("duration").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
             streams, tags, chapters);
+    }
+
+    /// <summary>
+    /// The playable streams of a file (not a cover), each with its duration and the packets ffprobe counts by reading
+    /// them all; a stream whose duration the container does not tell is measured from its packets' timestamps.
+    /// </summary>
+    public static async Task<IReadOnlyList<StreamFigures>> StreamFiguresAsync(string path)
+    {
+        var result = await Cli.Wrap("ffprobe")
+            .WithArguments([
+                "-v", "error", "-count_packets",
+                "-show_entries", "stream=codec_type,codec_name,width,height,sample_rate,duration,nb_read_packets:stream_disposition=attached_pic",
+                "-of", "json", path])
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync();
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"ffprobe could not read {path}: {result.StandardError}");
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        static double Number(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.GetString() is { } text && text != "N/A"
+                ? double.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
+        return json.RootElement.GetProperty("streams").EnumerateArray()
+            .Where(s => s.TryGetProperty("codec_name", out _)
+                && !(s.TryGetProperty("disposition", out var d) && d.TryGetProperty("attached_pic", out var pic) && pic.GetInt32() == 1))
+            .Select(s => new StreamFigures(
+                s.GetProperty("codec_type").GetString()!,
+                s.GetProperty("codec_name").GetString()!,
+                s.TryGetProperty("width", out var w) ? w.GetInt32() : null,
+                s.TryGetProperty("height", out var h) ? h.GetInt32() : null,
+                double.IsNaN(Number(s, "sample_rate")) ? null : (int)Number(s, "sample_rate"),
+                Number(s, "duration"),
+                (long)Number(s, "nb_read_packets")))
+            .ToList();
     }
 
     private static Dictionary<string, string> TagsOf(JsonElement element) =>
