@@ -410,4 +410,36 @@ public sealed class BrowserSpecs(BrowserFixture fixture)
         await BrowserFixture.ScreenshotAsync(page, "8-phone");
         await page.Context.CloseAsync();
     }
+
+    // 720p is an H.264 and an AAC stream in YouTube's DASH shape: the file the service merges itself, without ffmpeg.
+    [Fact]
+    public async Task A_stored_merged_mp4_plays_in_a_video_element_with_its_duration_and_picture_size()
+    {
+        var video = NewVideo("p");
+        using var http = fixture.Service.CreateClient();
+        var (status, body, _) = await http.UploadAsync(new { url = video, quality = "720p" });
+        status.ShouldBe(System.Net.HttpStatusCode.OK, body.ToString());
+        // On a blank page: the service's own page allows media from itself alone, and a stored file is the store's.
+        var page = await fixture.OpenPageAsync();
+
+        var played = await page.EvaluateAsync<double[]>(
+            """
+            async url => {
+              const video = document.createElement('video');
+              video.muted = true;
+              document.body.append(video);
+              const failed = new Promise((_, reject) => video.onerror = () => reject(new Error('cannot play: ' + video.error?.message)));
+              video.src = url;
+              await Promise.race([new Promise(resolve => video.onloadedmetadata = resolve), failed]);
+              await Promise.race([video.play(), failed]);
+              await Promise.race([new Promise(resolve => video.ontimeupdate = () => video.currentTime > 1 && resolve()), failed]);
+              return [video.duration, video.videoWidth, video.videoHeight, video.currentTime];
+            }
+            """, body.Text("openUrl"));
+
+        played[0].ShouldBe(TestMedia.DurationSeconds, tolerance: 0.1);
+        (played[1], played[2]).ShouldBe((1280, 720));
+        played[3].ShouldBeGreaterThan(1);
+        await page.Context.CloseAsync();
+    }
 }
