@@ -25,6 +25,7 @@ public sealed class MergedMp4Stream : Stream
     private long _payloadLeft;
     private uint _sequence;
     private long _position;
+    private bool _started;
 
     /// <param name="inputs">Each input's head and a reader of its session positioned just after the head (its first moof).</param>
     /// <param name="onConsumed">Told each time bytes of an input were read.</param>
@@ -53,6 +54,13 @@ public sealed class MergedMp4Stream : Stream
     {
         if (buffer.IsEmpty)
             return 0;
+        if (!_started)
+        {
+            // The heads were read before the store was given this stream: they count as consumed once it reads.
+            _started = true;
+            foreach (var input in _inputs)
+                _onConsumed?.Invoke(checked((int)input.Head.HeadBytes));
+        }
         while (true)
         {
             if (_headerServed < _header.Length)

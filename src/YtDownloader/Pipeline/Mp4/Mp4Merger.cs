@@ -44,8 +44,6 @@ public sealed class Mp4Merger(ILogger<Mp4Merger> logger)
         }
 
         var header = MergedHeader.Write([.. inputs.Select(i => i.Head)], audioOnly: audio is null, extras.Tags, extras.Cover);
-        foreach (var (head, _) in inputs)
-            onConsumed(checked((int)head.HeadBytes));
         var merged = new MergedMp4Stream(header, inputs, onConsumed);
         logger.LogDebug("Streams {Itags}: merged in-process into {Bytes} bytes, {Fragments} subsegments",
             string.Join("+", wanted.Select(w => w.Format.Itag)), merged.Length, inputs.Sum(i => i.Head.Subsegments.Count));
