@@ -267,14 +267,18 @@ public static class DashHeadReader
     }
 }
 
-/// <summary>Where a moof's fields the merge rewrites sit: the sequence number and the track's ID.</summary>
-internal readonly record struct MoofLayout(int SequenceNumber, int TrackId)
+/// <summary>
+/// Where a moof's fields the merge rewrites sit: the sequence number, the track's ID, and the tfhd's base-data-offset
+/// when it has one (-1 when not).
+/// </summary>
+internal readonly record struct MoofLayout(int SequenceNumber, int TrackId, int BaseDataOffset)
 {
     private const uint BaseDataOffsetPresent = 0x000001;
 
     /// <summary>
-    /// A moof of one traf for the track, whose data offsets count from the moof itself (no base-data-offset): such
-    /// a moof keeps its meaning wherever it lands in the merged file, since its mdat follows it as before.
+    /// A moof of one traf for the track. Its data offsets count from the moof itself, or from a base-data-offset
+    /// that counts from the start of its stream (which <see cref="Rewrite"/> moves with the moof): either way its
+    /// samples stay found wherever it lands in the merged file, since its mdat follows it as before.
     /// </summary>
     public static MoofLayout Find(ReadOnlySpan<byte> moof, uint trackId)
     {
@@ -286,20 +290,29 @@ internal readonly record struct MoofLayout(int SequenceNumber, int TrackId)
         if (trafs.Count != 1)
             throw new Mp4LayoutException($"A moof of {trafs.Count} track fragments, not one.");
         var tfhd = Box.Required(Box.Children(moof, trafs[0].BodyStart, trafs[0].End), BoxType.Tfhd, "traf");
-        if (tfhd.Size < tfhd.HeaderSize + 8)
+        var flags = tfhd.Size >= tfhd.HeaderSize + 4 ? BinaryPrimitives.ReadUInt32BigEndian(moof[tfhd.BodyStart..]) & 0xffffff : 0;
+        var withBase = (flags & BaseDataOffsetPresent) != 0;
+        if (tfhd.Size < tfhd.HeaderSize + (withBase ? 16 : 8))
             throw new Mp4LayoutException("The tfhd box is cut short.");
-        var flags = BinaryPrimitives.ReadUInt32BigEndian(moof[tfhd.BodyStart..]) & 0xffffff;
-        if ((flags & BaseDataOffsetPresent) != 0)
-            throw new Mp4LayoutException("A tfhd with a base-data-offset: its data offsets count from the stream's start.");
         var trackIdAt = tfhd.BodyStart + 4;
         if (BinaryPrimitives.ReadUInt32BigEndian(moof[trackIdAt..]) != trackId)
             throw new Mp4LayoutException("A fragment of another track than the moov's.");
-        return new MoofLayout(mfhd.BodyStart + 4, trackIdAt);
+        return new MoofLayout(mfhd.BodyStart + 4, trackIdAt, withBase ? trackIdAt + 4 : -1);
     }
 
-    public void Rewrite(Span<byte> moof, uint sequenceNumber, uint trackId)
+    /// <param name="moved">
+    /// How far the moof moves from its stream into the merged file (its position there less its position in the
+    /// stream), added to a base-data-offset, which points at the stream's bytes by their position.
+    /// </param>
+    public void Rewrite(Span<byte> moof, uint sequenceNumber, uint trackId, long moved)
     {
         BinaryPrimitives.WriteUInt32BigEndian(moof[SequenceNumber..], sequenceNumber);
         BinaryPrimitives.WriteUInt32BigEndian(moof[TrackId..], trackId);
+        if (BaseDataOffset < 0)
+            return;
+        var relocated = (long)BinaryPrimitives.ReadUInt64BigEndian(moof[BaseDataOffset..]) + moved;
+        if (relocated < 0)
+            throw new Mp4LayoutException("A base-data-offset that points before the start of the merged file.");
+        BinaryPrimitives.WriteUInt64BigEndian(moof[BaseDataOffset..], (ulong)relocated);
     }
 }

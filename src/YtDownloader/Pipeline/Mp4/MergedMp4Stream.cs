@@ -84,6 +84,7 @@ public sealed class MergedMp4Stream : Stream
                     throw new DownloadException($"Stream {_current.TrackId} ended inside a fragment, before its announced size.");
                 _payloadLeft -= read;
                 _subsegmentLeft -= read;
+                _current.Position += read;
                 _onConsumed?.Invoke(read);
                 return Served(read);
             }
@@ -110,6 +111,8 @@ public sealed class MergedMp4Stream : Stream
     private async Task NextBoxAsync(Input input, CancellationToken cancellationToken)
     {
         _pendingStart = 0;
+        // Everything before this box is served, so it lands where the merged file is now.
+        var moved = _position - input.Position;
         if (input.FirstMoof is { } first)
         {
             // Read with the head, and counted there.
@@ -117,7 +120,8 @@ public sealed class MergedMp4Stream : Stream
             Fill(first.Length);
             first.CopyTo(_pending, 0);
             _subsegmentLeft -= first.Length;
-            Rewrite(input, first.Length);
+            input.Position += first.Length;
+            Rewrite(input, first.Length, moved);
             return;
         }
 
@@ -140,7 +144,7 @@ public sealed class MergedMp4Stream : Stream
                     throw new Mp4LayoutException($"A moof of {size} bytes in stream {input.TrackId}.");
                 Fill((int)size);
                 await ReadBoxBytesAsync(input, headerSize, (int)size - headerSize, cancellationToken);
-                Rewrite(input, (int)size);
+                Rewrite(input, (int)size, moved);
                 break;
             case BoxType.Mdat or BoxType.Free or BoxType.Skip:
                 _pendingEnd = headerSize;
@@ -157,10 +161,10 @@ public sealed class MergedMp4Stream : Stream
             Array.Resize(ref _pending, size);
     }
 
-    private void Rewrite(Input input, int size)
+    private void Rewrite(Input input, int size, long moved)
     {
         var moof = _pending.AsSpan(0, size);
-        MoofLayout.Find(moof, input.Head.Track.TrackId).Rewrite(moof, ++_sequence, input.TrackId);
+        MoofLayout.Find(moof, input.Head.Track.TrackId).Rewrite(moof, ++_sequence, input.TrackId, moved);
         _pendingEnd = size;
     }
 
@@ -176,6 +180,7 @@ public sealed class MergedMp4Stream : Stream
             throw new DownloadException($"Stream {input.TrackId} ended inside a fragment, before its announced size.");
         }
         _subsegmentLeft -= count;
+        input.Position += count;
         _onConsumed?.Invoke(count);
     }
 
@@ -194,12 +199,16 @@ public sealed class MergedMp4Stream : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-    /// <summary>One input: its head, its session's reader, its track ID in the merged file, and its first moof until it is written.</summary>
+    /// <summary>
+    /// One input: its head, its session's reader, its track ID in the merged file, its first moof until it is
+    /// written, and the position in the stream of the next byte to take from it.
+    /// </summary>
     private sealed class Input(DashHead head, Stream source, uint trackId)
     {
         public DashHead Head { get; } = head;
         public Stream Source { get; } = source;
         public uint TrackId { get; } = trackId;
         public byte[]? FirstMoof { get; set; } = head.FirstMoof;
+        public long Position { get; set; } = head.FragmentsStart;
     }
 }

@@ -16,6 +16,7 @@ public sealed class DashHeadReaderSpecs : IDisposable
     private static readonly string[] H264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "30"];
     private static readonly string[] Video = [.. Picture, .. H264];
     private static readonly string[] Aac = [.. Sound, "-c:a", "aac", "-b:a", "128k"];
+    internal static readonly string[] BaseDataOffsetLayout = ["-movflags", "frag_keyframe+empty_moov+global_sidx+skip_trailer"];
     private static readonly string[] Opus = ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3", "-c:a", "libopus", "-b:a", "96k"];
 
     /// <summary>Each layout: how ffmpeg makes it, and what the reader says of it (null: it reads as the common case).</summary>
@@ -27,7 +28,8 @@ public sealed class DashHeadReaderSpecs : IDisposable
         ["the moov at the end"] = ([.. Video], "comes before the moov"),
         ["the moov up front, not fragmented"] = ([.. Video, "-movflags", "+faststart"], "no mvex"),
         ["two tracks in one file"] = ([.. Picture, .. Sound, .. H264, "-c:a", "aac", .. TestMedia.DashLayout], "2 tracks"),
-        ["fragments with a base-data-offset"] = ([.. Video, "-movflags", "frag_keyframe+empty_moov+global_sidx+skip_trailer"], "base-data-offset"),
+        // Offsets from the stream's start, not the moof's: the merge moves them with their moof.
+        ["fragments with a base-data-offset"] = ([.. Video, .. BaseDataOffsetLayout], null),
         ["an mfra after the indexed fragments"] = ([.. Video, "-movflags", "dash+global_sidx"], "of a stream of"),
         ["Opus in MP4"] = ([.. Opus, .. TestMedia.DashLayout], "neither H.264"),
     };

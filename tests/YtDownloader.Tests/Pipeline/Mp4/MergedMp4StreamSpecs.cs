@@ -41,6 +41,28 @@ public sealed class MergedMp4StreamSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Offsets_that_count_from_the_streams_start_move_with_their_fragments()
+    {
+        // ffmpeg's plain fragmented MP4 writes a base-data-offset in every tfhd (ffmpeg's own reader does not need
+        // it to be right, other readers do): each must stay as far from its moof as it was in the stream.
+        var video = await MakeAsync("video-base-offset.mp4",
+            ["-f", "lavfi", "-i", "testsrc=size=320x240:rate=30:duration=3", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "30",
+             .. DashHeadReaderSpecs.BaseDataOffsetLayout]);
+        var audio = await MakeAudioAsync();
+
+        var (_, bytes) = await MergeAsync([video, audio], null);
+
+        var before = BaseDataOffsets(await File.ReadAllBytesAsync(video, TestContext.Current.CancellationToken));
+        var after = BaseDataOffsets(bytes);
+        before.Count.ShouldBe(3);
+        after.Select(o => o.MoofAt - o.Base).ShouldBe(before.Select(o => o.MoofAt - o.Base));
+        after.Select(o => o.MoofAt).ShouldNotBe(before.Select(o => o.MoofAt));
+        var merged = Path.Combine(_folder, "merged.mp4");
+        await File.WriteAllBytesAsync(merged, bytes, TestContext.Current.CancellationToken);
+        (await Ffprobe.MediaHashAsync(merged, "v:0")).ShouldBe(await Ffprobe.MediaHashAsync(video, "v:0"));
+    }
+
+    [Fact]
     public async Task A_fragment_of_another_track_than_its_head_fails_the_file_instead_of_writing_it()
     {
         var video = await MakeVideoAsync();
@@ -78,6 +100,14 @@ public sealed class MergedMp4StreamSpecs : IDisposable
     private static List<(uint Sequence, uint Track)> Moofs(byte[] file) =>
         Box.Children(file, 0, file.Length).Where(b => b.Type == BoxType.Moof)
             .Select(b => (BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(b.Start + 20)), BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(b.Start + 44))))
+            .ToList();
+
+    /// <summary>Each top-level moof whose tfhd has a base-data-offset: where the moof is, and that offset.</summary>
+    private static List<(long MoofAt, long Base)> BaseDataOffsets(byte[] file) =>
+        Box.Children(file, 0, file.Length).Where(b => b.Type == BoxType.Moof)
+            // The tfhd's flags follow the moof's header, its mfhd, the traf's and the tfhd's own headers and version.
+            .Where(b => (BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(b.Start + 40)) & 1) != 0)
+            .Select(b => ((long)b.Start, (long)BinaryPrimitives.ReadUInt64BigEndian(file.AsSpan(b.Start + 48))))
             .ToList();
 
     private static async Task<DashHead> ReadHeadAsync(string path)
