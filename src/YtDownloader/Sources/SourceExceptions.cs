@@ -127,8 +127,12 @@ public sealed class AllClientsFailedException(IReadOnlyList<(string Client, YtDo
     /// <summary>"Clients tried: visionos (VISIONOS 1.02): …; tv (TVHTML5 …): …."</summary>
     public string Tried => TriedBy(Attempts);
 
-    private static string TriedBy(IReadOnlyList<(string Client, YtDownloaderException Error)> attempts) =>
-        "Clients tried: " + string.Join("; ", attempts.Select(a => $"{a.Client}: {(a.Error is VideoUnavailableException u ? u.Said : a.Error.Message)}")) + ".";
+    private static string TriedBy(IReadOnlyList<(string Client, YtDownloaderException Error)> attempts)
+    {
+        var tried = "Clients tried: " + string.Join("; ", attempts.Select(a => $"{a.Client}: {(a.Error is VideoUnavailableException u ? u.Said : a.Error.Message)}"));
+        // Most answers are sentences already; a second full stop reads as a typo in the page's error.
+        return tried.EndsWith('.') ? tried : tried + ".";
+    }
 }
 
 /// <summary>A client profile (built in, or from <c>Youtube:ClientProfiles</c>) or the client order is wrong; found at start.</summary>
