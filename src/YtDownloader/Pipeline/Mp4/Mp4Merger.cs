@@ -43,6 +43,8 @@ public sealed class Mp4Merger(ILogger<Mp4Merger> logger)
             }
         }
 
+        foreach (var session in wanted)
+            session.ExpectReadingInOrder();
         var header = MergedHeader.Write([.. inputs.Select(i => i.Head)], audioOnly: audio is null, extras.Tags, extras.Cover);
         var merged = new MergedMp4Stream(header, inputs, onConsumed);
         logger.LogDebug("Streams {Itags}: merged in-process into {Bytes} bytes, {Fragments} subsegments",
