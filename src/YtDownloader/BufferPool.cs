@@ -2,7 +2,7 @@ namespace YtDownloader;
 
 /// <summary>
 /// Large byte arrays reused while jobs need them and given up when none is out. <c>ArrayPool.Create</c> keeps
-/// every array it was ever handed back for the life of the process (a job's 4 MiB chunks and 8 MiB parts stayed
+/// every array it was ever handed back for the life of the process (a job's chunks and parts stayed
 /// after it, tens of megabytes of an idle server); <c>ArrayPool.Shared</c> keeps one per thread, so arrays handed
 /// between thread-pool threads pile up. Here the free arrays are kept until no pool has had an array out for a
 /// second; then every pool lets go of them and the collector is asked for them (<see cref="IdleCollection"/>).
