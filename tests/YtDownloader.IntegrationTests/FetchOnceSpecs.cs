@@ -41,7 +41,7 @@ public sealed class LargeMediaFixture : ServiceFixture
 
     protected override void Configure(Dictionary<string, string?> settings)
     {
-        // As a user runs it: the test default of 64 KiB chunks would hide what a 4 MiB chunk fetched twice costs.
+        // As a user runs it: the test default of 64 KiB chunks would hide what a 2 MiB chunk fetched twice costs.
         settings.Remove("Pipeline:ChunkSize");
     }
 }

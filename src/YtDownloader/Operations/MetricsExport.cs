@@ -22,6 +22,7 @@ public sealed class MetricsOptions
 public static class MetricsExport
 {
     public const string Path = "/metrics";
+    private const int MostTagCombinations = 500;
 
     public static void AddMetricsExport(this IServiceCollection services)
     {
@@ -30,6 +31,10 @@ public static class MetricsExport
             .AddMeter(ServiceMetrics.MeterName)
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
+            // Each metric stream allocates its points up front, 2,000 by default: 7 MB of the large object heap in
+            // all, held for the life of the process. A stream here sees a few dozen tag combinations (a route, a
+            // method, a status code); past the limit a combination is counted under otel.metric.overflow.
+            .AddView("*", new MetricStreamConfiguration { CardinalityLimit = MostTagCombinations })
             // Every scrape reads the instruments as they are: a cached answer would hide a job that just ended.
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
     }

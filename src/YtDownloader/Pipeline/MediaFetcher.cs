@@ -9,7 +9,7 @@ public sealed class MediaFetcher(HttpClient http, IOptions<PipelineOptions> opti
     public const string HttpClientName = "media";
     private static readonly Dictionary<string, string> EmptyHeaders = [];
 
-    // Kept for reuse while a job runs (enough for a few jobs' windows), given up when none does.
+    // Kept for reuse while jobs run (enough for a few jobs' windows), given up a second after the last one ends.
     private readonly BufferPool _chunkBuffers = new(mostKeptPerLength: 4 * MediaWindow.For(options.Value).ChunksInWindow);
 
     /// <param name="share">The stream's part of the job's bytes, which sizes its window (<see cref="MediaWindow.For"/>).</param>

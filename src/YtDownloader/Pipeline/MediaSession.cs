@@ -6,9 +6,10 @@ namespace YtDownloader.Pipeline;
 
 /// <summary>
 /// How much of one stream a <see cref="MediaSession"/> fetches and keeps: chunks of <see cref="ChunkSize"/> bytes,
-/// <see cref="RangesAhead"/> of them fetched at once from the read position on, <see cref="ChunksBehind"/> kept behind it.
+/// <see cref="RangesAhead"/> of them fetched at once from the read position on, <see cref="ChunksBehind"/> kept behind it,
+/// and, while its reader may jump (<see cref="ReaderJumps"/>: ffmpeg), the chunks it jumped from.
 /// </summary>
-public sealed record MediaWindow(int ChunkSize, int RangesAhead, int ChunksBehind)
+public sealed record MediaWindow(int ChunkSize, int RangesAhead, int ChunksBehind, bool ReaderJumps = true)
 {
     private const int SmallestChunk = 256 * 1024;
 
@@ -22,20 +23,26 @@ public sealed record MediaWindow(int ChunkSize, int RangesAhead, int ChunksBehin
     /// The chunks the session holds in the reading it was made for: the window around the read position and the
     /// chunks jumped from. Fetching ahead stops here; only a chunk a reader waits for goes beyond it.
     /// </summary>
-    public int ChunksInWindow => RangesAhead + ChunksBehind + ChunksJumpedFrom;
+    public int ChunksInWindow => RangesAhead + ChunksBehind + (ReaderJumps ? ChunksJumpedFrom : 0);
 
     /// <summary>
-    /// The most chunks the session ever holds: memory is this times <see cref="ChunkSize"/>. Room for one more set
-    /// of ranges ahead than <see cref="ChunksInWindow"/>: after a jump, the ranges fetched ahead of where the reader
-    /// was are kept for its return rather than fetched twice.
+    /// The most chunks the session ever holds: memory is this times <see cref="ChunkSize"/>. For a reader that
+    /// jumps, room for one more set of ranges ahead than <see cref="ChunksInWindow"/>: after a jump, the ranges
+    /// fetched ahead of where the reader was are kept for its return rather than fetched twice.
     /// </summary>
-    public int MostChunksHeld => ChunksInWindow + RangesAhead;
+    public int MostChunksHeld => ChunksInWindow + (ReaderJumps ? RangesAhead : 0);
+
+    /// <summary>
+    /// The window for a reader that reads the stream once, front to back (our own merge): it never comes back, so
+    /// nothing is kept behind it, only the ranges fetched ahead: 4 chunks at the defaults, against 7 to 11 for ffmpeg.
+    /// </summary>
+    public MediaWindow InOrder => this with { ChunksBehind = 0, ReaderJumps = false };
 
     /// <summary>
     /// The window for a stream that makes up <paramref name="share"/> of a job's bytes. ffmpeg reads its inputs at
-    /// the same pace in media time, so a stream with a twentieth of the bytes (the audio) is read twenty times
-    /// slower and needs a window twenty times smaller: its chunks are halved while they stay above its share of a
-    /// chunk, down to 256 KiB.
+    /// the same pace in media time, and so does our merge, so a stream with a fortieth of the bytes (the audio) is
+    /// read forty times slower and needs a window forty times smaller: its chunks are halved while they stay above
+    /// its share of a chunk, down to 256 KiB.
     /// </summary>
     public static MediaWindow For(PipelineOptions options, double share = 1)
     {
@@ -81,7 +88,7 @@ public sealed class MediaSession : IAsyncDisposable
 
     private readonly HttpClient _http;
     private readonly PipelineOptions _options;
-    private readonly MediaWindow _window;
+    private MediaWindow _window; // guarded by _gate once a reader opened
     private readonly BufferPool _buffers;
     private readonly ILogger _logger;
     private readonly Action<int>? _onFetched;
@@ -134,6 +141,16 @@ public sealed class MediaSession : IAsyncDisposable
 
     /// <summary>A forward-only stream of the bytes from <paramref name="position"/> to the end; it leads until a newer reader opens.</summary>
     public Stream OpenRead(long position = 0) => new Reader(this, NewReader(), position);
+
+    /// <summary>
+    /// From now on the newest reader reads on to the end and no other comes (our own merge, once the heads said it
+    /// is ours): the session keeps nothing behind it nor for a jump back (<see cref="MediaWindow.InOrder"/>).
+    /// </summary>
+    public void ExpectReadingInOrder()
+    {
+        lock (_gate)
+            _window = _window.InOrder;
+    }
 
     /// <summary>
     /// Writes <paramref name="count"/> bytes from <paramref name="position"/> on to <paramref name="destination"/>,
@@ -245,18 +262,18 @@ public sealed class MediaSession : IAsyncDisposable
         chunk = null!;
         if (_length == UnknownLength && index > 0)
             return false; // the first answer tells the length; until then there is no grid beyond it
-        if (_chunks.Count >= _window.ChunksInWindow)
+        // A loop, not one eviction: a window made smaller (ExpectReadingInOrder) comes down to its size here.
+        for (var evicted = false; _chunks.Count >= _window.ChunksInWindow; evicted = true)
         {
             var victim = EvictionCandidate(mayTakeUnread: needed && _chunks.Count >= _window.MostChunksHeld);
-            if (victim is not null)
+            if (victim is null)
             {
-                _chunks.Remove(victim.Index);
-                _buffers.Return(victim.Buffer);
+                if (!evicted && (!needed || _chunks.Count >= _window.MostChunksHeld))
+                    return false;
+                break;
             }
-            else if (!needed || _chunks.Count >= _window.MostChunksHeld)
-            {
-                return false;
-            }
+            _chunks.Remove(victim.Index);
+            _buffers.Return(victim.Buffer);
         }
         var start = index * _window.ChunkSize;
         var length = _length == UnknownLength ? _window.ChunkSize : (int)Math.Min(_window.ChunkSize, _length - start);

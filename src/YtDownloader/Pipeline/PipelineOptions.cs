@@ -6,9 +6,10 @@ public sealed class PipelineOptions
 
     /// <summary>
     /// Bytes asked for per ranged request; googlevideo serves large unranged requests slowly. Each range in flight
-    /// holds up to this much, so memory per stream is about this times <see cref="ParallelRanges"/>.
+    /// holds up to this much, so memory per stream is about this times <see cref="ParallelRanges"/>. 2 MiB: half
+    /// the memory of 4 MiB with the same speed in the bench (docs/benchmarks.md, figure 9), 500 requests per GB.
     /// </summary>
-    public long ChunkSize { get; set; } = 4 * 1024 * 1024;
+    public long ChunkSize { get; set; } = 2 * 1024 * 1024;
 
     /// <summary>Ranges of one stream fetched at once: a distant media server paces each connection, not the sum.</summary>
     public int ParallelRanges { get; set; } = 4;

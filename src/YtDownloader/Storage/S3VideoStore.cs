@@ -17,7 +17,7 @@ internal sealed class S3VideoStore(
 {
     private readonly S3StorageOptions _options = options.Value.S3;
 
-    // Reused while uploads run, given up when none does (BufferPool says why not ArrayPool).
+    // Reused while uploads run, given up a second after the last buffer of any pool came back (BufferPool says why).
     private readonly BufferPool _partBuffers = new(mostKeptPerLength: options.Value.S3.ParallelParts);
 
     // Over TLS the body needs no signature of its own (UNSIGNED-PAYLOAD): that spares a SHA-256 pass over every

@@ -32,10 +32,14 @@ public sealed class S3StorageOptions
 
     public bool ForcePathStyle { get; set; }
 
-    /// <summary>Bytes per multipart part; memory in use is about this times <see cref="ParallelParts"/>.</summary>
-    public int PartSize { get; set; } = 8 * 1024 * 1024;
+    /// <summary>
+    /// Bytes per multipart part; memory in use is about this times <see cref="ParallelParts"/>. S3's smallest, 5 MiB,
+    /// by default: S3 takes at most 10,000 parts, so an object is then at most 50 GB.
+    /// </summary>
+    public int PartSize { get; set; } = 5 * 1024 * 1024;
 
-    public int ParallelParts { get; set; } = 4;
+    /// <summary>Parts held at once, the one being filled included: up to this many are uploaded side by side.</summary>
+    public int ParallelParts { get; set; } = 3;
 
     public TimeSpan PresignedUrlLifetime { get; set; } = TimeSpan.FromHours(24);
 

@@ -43,6 +43,9 @@ public sealed class Mp4Merger(ILogger<Mp4Merger> logger)
             }
         }
 
+        // Ours from here: each input is read once, front to back, by the reader that read its head.
+        foreach (var session in wanted)
+            session.ExpectReadingInOrder();
         var header = MergedHeader.Write([.. inputs.Select(i => i.Head)], audioOnly: audio is null, extras.Tags, extras.Cover);
         var merged = new MergedMp4Stream(header, inputs, onConsumed);
         logger.LogDebug("Streams {Itags}: merged in-process into {Bytes} bytes, {Fragments} subsegments",
