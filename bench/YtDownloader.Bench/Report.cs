@@ -50,15 +50,29 @@ internal sealed class Report(BenchSettings settings)
             var growth = job.PeakRss - jobs[0].PeakRss;
             _rows.Add(($"9 peak RSS, {Megabytes(job.BytesIn)} job",
                 $"{Megabytes(job.PeakRss)} (ffmpeg: {Megabytes(job.PeakFfmpegRss)}); {Megabytes(job.OriginBytes)} from the media server ({job.OriginRatio:0.000} ×)",
-                $"{Megabytes(job.IdleRss)} idle before it; {Seconds(job.Elapsed)}, {job.CpuSeconds:0.0} CPU s, {job.AllocatedPerMegabyte / 1e3:0} KB allocated per MB; shipped settings",
+                $"{Megabytes(job.IdleRss)} idle before it; {Seconds(job.Elapsed)}, {job.CpuSeconds:0.0} CPU s ({job.CpuSecondsPerGigabyte:0.0} per GB), {job.AllocatedPerMegabyte / 1e3:0} KB allocated per MB; shipped settings",
                 largest ? $"≤ 150 MB, ≤ 20 MB above the {Megabytes(jobs[0].BytesIn)} job" : "report",
                 largest ? Verdict(job.PeakRss <= 150_000_000 && growth <= 20_000_000, $"{Megabytes(job.PeakRss)}, +{growth / 1e6:0} MB") : "—"));
         }
     }
 
+    /// <summary>Figure 10: the job's CPU by stage, per GB of streams, beside what /proc counted for the same job.</summary>
+    public void CpuByStage(string path, JobFigures job)
+    {
+        var profile = job.Profile!;
+        var perGigabyte = 1e9 / job.BytesIn;
+        var stages = string.Join(", ", CpuStages.All.Where(s => profile.SecondsByStage[s] > 0)
+            .Select(s => $"{s} {profile.SecondsByStage[s] * perGigabyte:0.00}"));
+        _rows.Add(($"10 CPU by stage, {path}, {Megabytes(job.BytesIn)} job", $"{stages} (CPU s per GB)",
+            $"{profile.TotalSeconds * perGigabyte:0.0} CPU s per GB sampled ({job.CpuSecondsPerGigabyte:0.0} counted in /proc); {Seconds(job.Elapsed)}; "
+            + $"{job.AllocatedPerMegabyte / 1e3:0} KB allocated per MB; perf record -a -g, cpu-clock",
+            "server + ffmpeg ≤ 3 CPU s per GB", Verdict(job.CpuSecondsPerGigabyte <= 3, $"{job.CpuSecondsPerGigabyte:0.0} CPU s per GB")));
+    }
+
     public void Cpu(JobFigures job) =>
-        _rows.Add(("3 CPU of server + ffmpeg", $"{job.CpuSeconds / (job.BytesIn / 1e9):0.0} CPU s per GB; {job.AllocatedPerMegabyte / 1e3:0} KB allocated per MB",
-            $"{job.CpuSeconds:0.0} CPU s over {Seconds(job.Elapsed)} on 2 cores; the S3 server (radosgw + OSD) used {job.S3ServerCpuSeconds:0.0} CPU s beside it", "report", "—"));
+        _rows.Add(("3 CPU of server + ffmpeg", $"{job.CpuSecondsPerGigabyte:0.0} CPU s per GB; {job.AllocatedPerMegabyte / 1e3:0} KB allocated per MB",
+            $"{job.CpuSeconds:0.0} CPU s over {Seconds(job.Elapsed)} on 2 cores; the S3 server (radosgw + OSD) used {job.S3ServerCpuSeconds:0.0} CPU s beside it",
+            "≤ 3 CPU s per GB", Verdict(job.CpuSecondsPerGigabyte <= 3, $"{job.CpuSecondsPerGigabyte:0.0} CPU s per GB")));
 
     public void Concurrency(int jobs, double aggregateMegabytesPerSecond, Latencies fresh, Latencies cached)
     {

@@ -12,8 +12,11 @@ namespace YtDownloader.Bench;
 /// <summary>What one end-to-end job cost.</summary>
 internal sealed record JobFigures(
     TimeSpan Elapsed, long BytesIn, long BytesOut, long PeakRss, long PeakFfmpegRss, double CpuSeconds, double S3ServerCpuSeconds,
-    long OriginBytes, long IdleRss, double AllocatedBytes)
+    long OriginBytes, long IdleRss, double AllocatedBytes, CpuProfile? Profile = null)
 {
+    /// <summary>CPU seconds of the server and ffmpeg per gigabyte of streams.</summary>
+    public double CpuSecondsPerGigabyte => CpuSeconds / (BytesIn / 1e9);
+
     public double MegabytesPerSecond => BytesIn / 1e6 / Elapsed.TotalSeconds;
 
     /// <summary>Bytes the server's managed code allocated per megabyte of streams (the runtime's own count, from /metrics).</summary>
@@ -57,7 +60,8 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, TestM
     /// cores a fresh process tiers its hot methods up for tens of seconds, which a short job's figures left out
     /// and a long one's took in (code in memory and CPU seconds growing with the job's size).
     /// </summary>
-    public async Task<JobFigures> RunJobAsync(ServerProcess server, FakeOrigin origin, TestMedia media)
+    /// <param name="profiler">A perf record to run over the measured job alone (figure 10), or none.</param>
+    public async Task<JobFigures> RunJobAsync(ServerProcess server, FakeOrigin origin, TestMedia media, PerfRecorder? profiler = null)
     {
         using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
         var warmUpVideo = NewVideo(origin);
@@ -74,15 +78,18 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, TestM
         var allocatedBefore = await AllocatedBytesAsync(http);
         var cpuBefore = server.CpuSeconds();
         var s3CpuBefore = S3ServerCpuSeconds();
+        if (profiler is not null)
+            await profiler.StartAsync();
         await using var memory = server.SampleMemory();
         var clock = Stopwatch.StartNew();
         var stored = await UploadAsync(http, id);
         clock.Stop();
         await memory.DisposeAsync();
+        var profile = profiler is null ? null : await profiler.StopAsync(server.Pid, memory.ChildIds);
         var allocated = await AllocatedBytesAsync(http) - allocatedBefore;
         var figures = new JobFigures(clock.Elapsed, media.Video1080.Length + media.AacAudio.Length, stored,
             memory.PeakBytes, memory.PeakChildBytes, server.CpuSeconds() - cpuBefore, S3ServerCpuSeconds() - s3CpuBefore,
-            OriginBytes() - originBefore, idle.PeakBytes, allocated);
+            OriginBytes() - originBefore, idle.PeakBytes, allocated, profile);
         await cleanUpBucket();
         return figures;
     }
