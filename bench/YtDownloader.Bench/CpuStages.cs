@@ -60,7 +60,8 @@ internal static partial class CpuStages
         }
         foreach (var frame in sample.Frames)
         {
-            var text = $"{frame.Symbol} ({frame.Dso})";
+            // The library by its file name: perf gives the whole path.
+            var text = $"{frame.Symbol} ({Path.GetFileName(frame.Dso)})";
             foreach (var (stage, rule) in FrameRules)
             {
                 if (rule.IsMatch(text))
@@ -84,9 +85,10 @@ internal static partial class CpuStages
     [GeneratedRegex(@"\b(WKS|SVR)::|gc_heap::|GCHeap::|\bAllocateObject|\bAllocateSzArray|JIT_New")]
     private static partial Regex GcFrame();
 
-    // SigV4's SHA-256 of the part (libcrypto under System.Security.Cryptography), the SDK's checksums (CRC32, MD5)
-    // and its hashing wrappers.
-    [GeneratedRegex(@"(?i)sha256|crc32|crc64|md5|checksum|HashingWrapper|HashProvider|EVP_Digest")]
+    // SigV4's SHA-256 of the part, the SDK's checksums (CRC32, MD5) and its hashing wrappers. libcrypto's assembly
+    // keeps no frame pointer, so its samples have no caller and an unnamed symbol: the library itself says it (the
+    // service talks plain HTTP to the bench's S3 server, so no TLS is in there).
+    [GeneratedRegex(@"(?i)sha256|crc32|crc64|md5|checksum|HashingWrapper|HashProvider|EVP_Digest|\(libcrypto\.so")]
     private static partial Regex HashingFrame();
 
     [GeneratedRegex(@"YtDownloader\.Pipeline\.Mp4\.|YtDownloader\.Pipeline\.MediaSession\+(<ReadAsync>|Reader)|YtDownloader\.Pipeline\.MediaSession::ReadAsync")]

@@ -12,7 +12,7 @@ namespace YtDownloader.Bench;
 /// </summary>
 internal sealed class PerfRecorder(string dataPath)
 {
-    private const int SamplesPerSecond = 999;
+    private const int SamplesPerSecond = 499;
     private Process? _perf;
 
     /// <summary>The server's settings that let perf name its compiled code: a perf map, and code not double-mapped.</summary>

@@ -61,16 +61,21 @@ internal static class PerfScript
     }
 }
 
-/// <summary>CPU seconds of one job by stage (<see cref="CpuStages"/>), from the samples of the server and of its children.</summary>
-internal sealed record CpuProfile(IReadOnlyDictionary<string, double> SecondsByStage, IReadOnlyList<(string Symbol, double Seconds)> TopOther)
+/// <summary>
+/// CPU seconds of one job by stage (<see cref="CpuStages"/>), from the samples of the server and of its children, and
+/// for each stage the innermost symbols it spent the most in (what a figure is made of, for the notes).
+/// </summary>
+internal sealed record CpuProfile(IReadOnlyDictionary<string, double> SecondsByStage, IReadOnlyDictionary<string, IReadOnlyList<(string Symbol, double Seconds)>> TopByStage)
 {
+    private const int TopSymbols = 6;
+
     public double TotalSeconds => SecondsByStage.Values.Sum();
 
     /// <summary>The samples of <paramref name="serverPid"/> and of <paramref name="childPids"/>; every other process on the machine is left out.</summary>
     public static CpuProfile Of(IEnumerable<PerfSample> samples, int serverPid, IReadOnlySet<int> childPids)
     {
         var seconds = CpuStages.All.ToDictionary(s => s, _ => 0.0);
-        var other = new Dictionary<string, double>();
+        var symbols = CpuStages.All.ToDictionary(s => s, _ => new Dictionary<string, double>());
         foreach (var sample in samples)
         {
             var ofChild = childPids.Contains(sample.Pid);
@@ -79,12 +84,14 @@ internal sealed record CpuProfile(IReadOnlyDictionary<string, double> SecondsByS
             var stage = CpuStages.Of(sample, ofChild);
             var cpu = sample.PeriodNanoseconds / 1e9;
             seconds[stage] += cpu;
-            if (stage == CpuStages.Other)
-            {
-                var leaf = sample.Frames.Count > 0 ? sample.Frames[0].Symbol : "(no stack)";
-                other[leaf] = other.GetValueOrDefault(leaf) + cpu;
-            }
+            var leaf = sample.Frames.Count > 0 ? $"{sample.Frames[0].Symbol} ({Path.GetFileName(sample.Frames[0].Dso)})" : $"(no stack, {sample.Thread})";
+            symbols[stage][leaf] = symbols[stage].GetValueOrDefault(leaf) + cpu;
         }
-        return new CpuProfile(seconds, other.OrderByDescending(o => o.Value).Take(8).Select(o => (o.Key, o.Value)).ToList());
+        return new CpuProfile(seconds, symbols.ToDictionary(
+            s => s.Key, s => (IReadOnlyList<(string, double)>)s.Value.OrderByDescending(o => o.Value).Take(TopSymbols).Select(o => (o.Key, o.Value)).ToList()));
     }
+
+    /// <summary>Each stage with its CPU seconds and its top symbols, a line each.</summary>
+    public string Describe() => string.Join("\n", CpuStages.All.Where(s => SecondsByStage[s] > 0).Select(s =>
+        $"  {s}: {SecondsByStage[s]:0.00} s; " + string.Join("; ", TopByStage[s].Select(t => $"{t.Seconds:0.00} {t.Symbol}"))));
 }

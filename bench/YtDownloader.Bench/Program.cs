@@ -45,11 +45,17 @@ try
     }
 
     // The warm-up job of every measured one: the same 1080p path, long enough to run each per-chunk method often.
-    var warmUp = new TestMedia();
-    media.Add(warmUp);
-    await warmUp.InitializeAsync();
-    await warmUp.EnlargeAsync(30_000_000);
-    var workloads = new Workloads(settings, service.Services.GetRequiredService<IVideoStore>(), warmUp, () => EmptyBucketAsync(s3, settings));
+    // Of each shape measured: a DASH job runs our merge, a progressive one ffmpeg's (figure 10), each warmed up on its own path.
+    var warmUps = new Dictionary<MediaShape, TestMedia>();
+    foreach (var shape in settings.Wants(BenchSettings.ProfileFigure) ? [MediaShape.Dash, MediaShape.Progressive] : (MediaShape[])[MediaShape.Dash])
+    {
+        var warmUp = new TestMedia(shape);
+        media.Add(warmUp);
+        await warmUp.InitializeAsync();
+        await warmUp.EnlargeAsync(30_000_000);
+        warmUps[shape] = warmUp;
+    }
+    var workloads = new Workloads(settings, service.Services.GetRequiredService<IVideoStore>(), warmUps, () => EmptyBucketAsync(s3, settings));
     var (main, mainOrigin) = await MediaOfAsync(settings.MainBytes);
 
     // 1. Throughput, in both regimes; 2 and 3 come from the same jobs.
@@ -161,7 +167,7 @@ try
             JobFigures job;
             await using (var server = await workloads.StartServerAsync(origin, PerfRecorder.ServerSettings))
                 job = await workloads.RunJobAsync(server, origin, set, new PerfRecorder(Path.Combine(settings.WorkFolder, "perf.data")));
-            Progress($"profile, {path}: {job}; the most CPU in \"other\": {string.Join("; ", job.Profile!.TopOther.Select(o => $"{o.Seconds:0.00} s {o.Symbol}"))}");
+            Progress($"profile, {path}: {job.CpuSeconds:0.00} CPU s over {job.Elapsed.TotalSeconds:0.0} s; by stage, and the innermost symbols in each:\n{job.Profile!.Describe()}");
             report.CpuByStage(path, job);
         }
     }

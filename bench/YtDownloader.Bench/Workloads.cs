@@ -12,7 +12,7 @@ namespace YtDownloader.Bench;
 /// <summary>What one end-to-end job cost.</summary>
 internal sealed record JobFigures(
     TimeSpan Elapsed, long BytesIn, long BytesOut, long PeakRss, long PeakFfmpegRss, double CpuSeconds, double S3ServerCpuSeconds,
-    long OriginBytes, long IdleRss, double AllocatedBytes, CpuProfile? Profile = null)
+    long OriginBytes, long IdleRss, double AllocatedBytes, double JitSeconds, CpuProfile? Profile = null)
 {
     /// <summary>CPU seconds of the server and ffmpeg per gigabyte of streams.</summary>
     public double CpuSecondsPerGigabyte => CpuSeconds / (BytesIn / 1e9);
@@ -36,8 +36,8 @@ internal sealed record OriginalDesignFigures(TimeSpan Download, TimeSpan Mux, Ti
 }
 
 /// <summary>The user's path and the references it is compared with, each done with the same parts.</summary>
-/// <param name="warmUp">The small media set every server's warm-up job plays, whatever the size of the set measured.</param>
-internal sealed class Workloads(BenchSettings settings, IVideoStore store, TestMedia warmUp, Func<Task> cleanUpBucket)
+/// <param name="warmUps">The small media set every server's warm-up job plays, whatever the size of the set measured, one per shape.</param>
+internal sealed class Workloads(BenchSettings settings, IVideoStore store, IReadOnlyDictionary<MediaShape, TestMedia> warmUps, Func<Task> cleanUpBucket)
 {
     private static readonly ObjectDescription Description = new("video/mp4", "bench.mp4", new Dictionary<string, string>());
     private int _jobs;
@@ -65,7 +65,7 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, TestM
     {
         using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
         var warmUpVideo = NewVideo(origin);
-        origin.MediaSets[warmUpVideo] = warmUp;
+        origin.MediaSets[warmUpVideo] = warmUps[media.Shape];
         await UploadAsync(http, warmUpVideo);
         await CompiledAsync(http);
 
@@ -76,6 +76,7 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, TestM
         long OriginBytes() => origin.ServedBytes(media.Video1080.Name) + origin.ServedBytes(media.AacAudio.Name);
         var originBefore = OriginBytes();
         var allocatedBefore = await AllocatedBytesAsync(http);
+        var jitBefore = await MetricAsync(http, "dotnet_jit_compilation_time_seconds");
         var cpuBefore = server.CpuSeconds();
         var s3CpuBefore = S3ServerCpuSeconds();
         if (profiler is not null)
@@ -85,11 +86,12 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, TestM
         var stored = await UploadAsync(http, id);
         clock.Stop();
         await memory.DisposeAsync();
-        var profile = profiler is null ? null : await profiler.StopAsync(server.Pid, memory.ChildIds);
+        var (cpu, s3Cpu) = (server.CpuSeconds() - cpuBefore, S3ServerCpuSeconds() - s3CpuBefore);
         var allocated = await AllocatedBytesAsync(http) - allocatedBefore;
+        var jit = await MetricAsync(http, "dotnet_jit_compilation_time_seconds") - jitBefore;
+        var profile = profiler is null ? null : await profiler.StopAsync(server.Pid, memory.ChildIds);
         var figures = new JobFigures(clock.Elapsed, media.Video1080.Length + media.AacAudio.Length, stored,
-            memory.PeakBytes, memory.PeakChildBytes, server.CpuSeconds() - cpuBefore, S3ServerCpuSeconds() - s3CpuBefore,
-            OriginBytes() - originBefore, idle.PeakBytes, allocated, profile);
+            memory.PeakBytes, memory.PeakChildBytes, cpu, s3Cpu, OriginBytes() - originBefore, idle.PeakBytes, allocated, jit, profile);
         await cleanUpBucket();
         return figures;
     }
