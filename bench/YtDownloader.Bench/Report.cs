@@ -65,12 +65,12 @@ internal sealed class Report(BenchSettings settings)
             .Select(s => $"{s} {profile.SecondsByStage[s] * perGigabyte:0.00}"));
         _rows.Add(($"10 CPU by stage, {path}, {Megabytes(job.BytesIn)} job", $"{stages} (CPU s per GB)",
             $"{profile.TotalSeconds * perGigabyte:0.0} CPU s per GB sampled ({job.CpuSecondsPerGigabyte:0.0} counted in /proc); {Seconds(job.Elapsed)}; "
-            + $"{job.AllocatedPerMegabyte / 1e3:0} KB allocated per MB; the runtime counted {job.JitSeconds:0.00} s compiling; perf record -a -g, cpu-clock",
+            + $"{job.AllocatedPerMegabyte / 1e3:0} KB allocated per MB; the runtime compiled {job.JitMethods:0} methods in {job.JitSeconds:0.00} s; perf record -a -g, cpu-clock",
             "server + ffmpeg ≤ 3 CPU s per GB", Verdict(job.CpuSecondsPerGigabyte <= 3, $"{job.CpuSecondsPerGigabyte:0.0} CPU s per GB")));
     }
 
     public void Cpu(JobFigures job) =>
-        _rows.Add(("3 CPU of server + ffmpeg", $"{job.CpuSecondsPerGigabyte:0.0} CPU s per GB; {job.AllocatedPerMegabyte / 1e3:0} KB allocated per MB; {job.JitSeconds:0.00} s compiling",
+        _rows.Add(("3 CPU of server + ffmpeg", $"{job.CpuSecondsPerGigabyte:0.0} CPU s per GB; {job.AllocatedPerMegabyte / 1e3:0} KB allocated per MB; {job.JitMethods:0} methods compiled during the job",
             $"{job.CpuSeconds:0.0} CPU s over {Seconds(job.Elapsed)} on 2 cores; the S3 server (radosgw + OSD) used {job.S3ServerCpuSeconds:0.0} CPU s beside it",
             "≤ 3 CPU s per GB", Verdict(job.CpuSecondsPerGigabyte <= 3, $"{job.CpuSecondsPerGigabyte:0.0} CPU s per GB")));
 

@@ -12,7 +12,7 @@ namespace YtDownloader.Bench;
 /// <summary>What one end-to-end job cost.</summary>
 internal sealed record JobFigures(
     TimeSpan Elapsed, long BytesIn, long BytesOut, long PeakRss, long PeakFfmpegRss, double CpuSeconds, double S3ServerCpuSeconds,
-    long OriginBytes, long IdleRss, double AllocatedBytes, double JitSeconds, CpuProfile? Profile = null)
+    long OriginBytes, long IdleRss, double AllocatedBytes, double JitSeconds, double JitMethods, CpuProfile? Profile = null)
 {
     /// <summary>CPU seconds of the server and ffmpeg per gigabyte of streams.</summary>
     public double CpuSecondsPerGigabyte => CpuSeconds / (BytesIn / 1e9);
@@ -82,7 +82,7 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, IRead
         long OriginBytes() => origin.ServedBytes(media.Video1080.Name) + origin.ServedBytes(media.AacAudio.Name);
         var originBefore = OriginBytes();
         var allocatedBefore = await AllocatedBytesAsync(http);
-        var jitBefore = await MetricAsync(http, "dotnet_jit_compilation_time_seconds");
+        var (jitBefore, methodsBefore) = (await MetricAsync(http, "dotnet_jit_compilation_time_seconds"), await MetricAsync(http, "dotnet_jit_compiled_methods"));
         var cpuBefore = server.CpuSeconds();
         var s3CpuBefore = S3ServerCpuSeconds();
         if (profiler is not null)
@@ -94,10 +94,10 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, IRead
         await memory.DisposeAsync();
         var (cpu, s3Cpu) = (server.CpuSeconds() - cpuBefore, S3ServerCpuSeconds() - s3CpuBefore);
         var allocated = await AllocatedBytesAsync(http) - allocatedBefore;
-        var jit = await MetricAsync(http, "dotnet_jit_compilation_time_seconds") - jitBefore;
+        var (jit, methods) = (await MetricAsync(http, "dotnet_jit_compilation_time_seconds") - jitBefore, await MetricAsync(http, "dotnet_jit_compiled_methods") - methodsBefore);
         var profile = profiler is null ? null : await profiler.StopAsync(server.Pid, memory.ChildIds);
         var figures = new JobFigures(clock.Elapsed, media.Video1080.Length + media.AacAudio.Length, stored,
-            memory.PeakBytes, memory.PeakChildBytes, cpu, s3Cpu, OriginBytes() - originBefore, idle.PeakBytes, allocated, jit, profile);
+            memory.PeakBytes, memory.PeakChildBytes, cpu, s3Cpu, OriginBytes() - originBefore, idle.PeakBytes, allocated, jit, methods, profile);
         await cleanUpBucket();
         return figures;
     }
