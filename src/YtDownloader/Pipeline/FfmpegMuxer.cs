@@ -32,10 +32,7 @@ public sealed class FfmpegMuxer(MuxFeedServer feeds, IOptions<FfmpegOptions> opt
         {
             var files = await WriteExtrasAsync(plan.Output, extras, folder.FullName, cancellationToken);
             feed = await feeds.RegisterAsync(audio is null ? [media] : [media, audio], onFed, cancellationToken);
-            var start = new ProcessStartInfo(options.Value.Path)
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = false, UseShellExecute = false,
-            };
+            var start = new ProcessStartInfo(options.Value.Path) { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var argument in (string[])["-hide_banner", "-nostdin", "-loglevel", "error", .. Arguments(plan, feed, files)])
                 start.ArgumentList.Add(argument);
             var process = Process.Start(start)!;
