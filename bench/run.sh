@@ -5,7 +5,8 @@
 #
 #   --size   1g (default): 1 GB job, 100 MB job, 300 MB concurrent jobs; quick: a smoke run of about 3 minutes
 #   --only   figures to measure (1 gives 1 to 3: they come from the same jobs; 7 is the browser's; 8 event streams
-#            under load; 9 peak memory per job size); all by default
+#            under load; 9 peak memory per job size); all by default but 10, which is only run when asked:
+#            10 CPU by stage (perf record of the measured job on our merge and on ffmpeg's; needs root and linux-perf)
 #   --server-env  an environment variable for every server the bench starts (e.g. DOTNET_GCgen0size=0x1000000),
 #            to measure a runtime setting against the shipped ones
 #
@@ -27,7 +28,7 @@ while [ "$#" -gt 0 ]; do
     --size) size=${2:?--size needs 1g, 300m or quick}; shift 2 ;;
     --only) only=(--only "${2:?--only needs figure numbers, e.g. 1,4}"); shift 2 ;;
     --server-env) server_env+=(--server-env "${2:?--server-env needs NAME=VALUE}"); shift 2 ;;
-    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -60,6 +61,15 @@ if ! command -v wrk >/dev/null 2>&1; then
   echo "bench: installing wrk (the HTTP load generator)" >&2
   "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install --no-install-recommends -y -q wrk >&2 ||
     { "${sudo_cmd[@]}" apt-get update -q >&2 && "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install --no-install-recommends -y -q wrk >&2; }
+fi
+
+if [ "${#only[@]}" -gt 0 ] && [[ ",${only[1]}," == *,10,* ]] && ! perf --version >/dev/null 2>&1; then
+  # Debian's perf is linux-perf (perf-tools-unstable on older releases); the profile of figure 10 runs it.
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  echo "bench: installing linux-perf (figure 10's profiler)" >&2
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install --no-install-recommends -y -q linux-perf >&2 ||
+    { "${sudo_cmd[@]}" apt-get update -q >&2 && "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install --no-install-recommends -y -q linux-perf >&2; }
 fi
 
 if bash scripts/s3-server.sh status >/dev/null 2>&1; then

@@ -16,8 +16,14 @@ internal sealed record BenchSettings(
     IReadOnlySet<int> Only,
     IReadOnlyDictionary<string, string> ExtraServerEnvironment)
 {
-    /// <summary>Whether this figure is measured in this run: all by default, or those given with --only (1 also gives 2 and 3).</summary>
-    public bool Wants(int figure) => Only.Count == 0 || Only.Contains(figure is 2 or 3 ? 1 : figure);
+    /// <summary>
+    /// Whether this figure is measured in this run: all by default, or those given with --only (1 also gives 2 and 3).
+    /// Figure 10 (the perf profile) only when asked: it needs perf and root, and it slows the jobs it watches.
+    /// </summary>
+    public bool Wants(int figure) => figure == ProfileFigure ? Only.Contains(figure) : Only.Count == 0 || Only.Contains(figure is 2 or 3 ? 1 : figure);
+
+    /// <summary>CPU by stage, from a perf record of the measured job.</summary>
+    public const int ProfileFigure = 10;
 
     /// <summary>Regime (ii): a distant CDN's pace for one connection.</summary>
     public const long ThrottledBytesPerSecond = 20_000_000;

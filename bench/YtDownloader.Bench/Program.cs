@@ -31,25 +31,31 @@ var media = new List<TestMedia>();
 var origins = new List<FakeOrigin>();
 try
 {
-    async Task<(TestMedia, FakeOrigin)> MediaOfAsync(long bytes)
+    async Task<(TestMedia, FakeOrigin)> MediaOfAsync(long bytes, MediaShape shape = MediaShape.Dash)
     {
-        var set = new TestMedia();
+        var set = new TestMedia(shape);
         media.Add(set);
         await set.InitializeAsync();
         await set.EnlargeAsync(bytes);
         var origin = new FakeOrigin(set);
         origins.Add(origin);
         await origin.InitializeAsync();
-        Progress($"media of {bytes / 1e6:0} MB ready: video {set.Video1080.Length / 1e6:0.0} MB + audio {set.AacAudio.Length / 1e6:0.0} MB, {set.EnlargedDuration}");
+        Progress($"{shape} media of {bytes / 1e6:0} MB ready: video {set.Video1080.Length / 1e6:0.0} MB + audio {set.AacAudio.Length / 1e6:0.0} MB, {set.EnlargedDuration}");
         return (set, origin);
     }
 
     // The warm-up job of every measured one: the same 1080p path, long enough to run each per-chunk method often.
-    var warmUp = new TestMedia();
-    media.Add(warmUp);
-    await warmUp.InitializeAsync();
-    await warmUp.EnlargeAsync(30_000_000);
-    var workloads = new Workloads(settings, service.Services.GetRequiredService<IVideoStore>(), warmUp, () => EmptyBucketAsync(s3, settings));
+    // Of each shape measured: a DASH job runs our merge, a progressive one ffmpeg's (figure 10), each warmed up on its own path.
+    var warmUps = new Dictionary<MediaShape, TestMedia>();
+    foreach (var shape in settings.Wants(BenchSettings.ProfileFigure) ? [MediaShape.Dash, MediaShape.Progressive] : (MediaShape[])[MediaShape.Dash])
+    {
+        var warmUp = new TestMedia(shape);
+        media.Add(warmUp);
+        await warmUp.InitializeAsync();
+        await warmUp.EnlargeAsync(30_000_000);
+        warmUps[shape] = warmUp;
+    }
+    var workloads = new Workloads(settings, service.Services.GetRequiredService<IVideoStore>(), warmUps, () => EmptyBucketAsync(s3, settings));
     var (main, mainOrigin) = await MediaOfAsync(settings.MainBytes);
 
     // 1. Throughput, in both regimes; 2 and 3 come from the same jobs.
@@ -149,6 +155,21 @@ try
             Progress($"memory, {bytes / 1e6:0} MB job: {figures[^1]}");
         }
         report.MemoryBySize(figures);
+    }
+
+    // 10. CPU by stage, from perf: the job as figure 1 (i) runs it, on both paths (our merge of the DASH streams, and
+    // ffmpeg's of the same size with the audio's index at the end, which ours does not take).
+    if (settings.Wants(BenchSettings.ProfileFigure))
+    {
+        var (progressive, progressiveOrigin) = await MediaOfAsync(settings.MainBytes, MediaShape.Progressive);
+        foreach (var (path, set, origin) in ((string, TestMedia, FakeOrigin)[])[("our merge", main, mainOrigin), ("ffmpeg", progressive, progressiveOrigin)])
+        {
+            JobFigures job;
+            await using (var server = await workloads.StartServerAsync(origin, PerfRecorder.ServerSettings))
+                job = await workloads.RunJobAsync(server, origin, set, new PerfRecorder(Path.Combine(settings.WorkFolder, "perf.data")));
+            Progress($"profile, {path}: {job.CpuSeconds:0.00} CPU s over {job.Elapsed.TotalSeconds:0.0} s; by stage, and the innermost symbols in each:\n{job.Profile!.Describe()}");
+            report.CpuByStage(path, job);
+        }
     }
 
     // 8. Memory under a crowd: event streams and job requests at once, on the unenlarged test media (the jobs are

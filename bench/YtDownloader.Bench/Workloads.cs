@@ -12,8 +12,11 @@ namespace YtDownloader.Bench;
 /// <summary>What one end-to-end job cost.</summary>
 internal sealed record JobFigures(
     TimeSpan Elapsed, long BytesIn, long BytesOut, long PeakRss, long PeakFfmpegRss, double CpuSeconds, double S3ServerCpuSeconds,
-    long OriginBytes, long IdleRss, double AllocatedBytes)
+    long OriginBytes, long IdleRss, double AllocatedBytes, double JitSeconds, double JitMethods, CpuProfile? Profile = null)
 {
+    /// <summary>CPU seconds of the server and ffmpeg per gigabyte of streams.</summary>
+    public double CpuSecondsPerGigabyte => CpuSeconds / (BytesIn / 1e9);
+
     public double MegabytesPerSecond => BytesIn / 1e6 / Elapsed.TotalSeconds;
 
     /// <summary>Bytes the server's managed code allocated per megabyte of streams (the runtime's own count, from /metrics).</summary>
@@ -33,8 +36,8 @@ internal sealed record OriginalDesignFigures(TimeSpan Download, TimeSpan Mux, Ti
 }
 
 /// <summary>The user's path and the references it is compared with, each done with the same parts.</summary>
-/// <param name="warmUp">The small media set every server's warm-up job plays, whatever the size of the set measured.</param>
-internal sealed class Workloads(BenchSettings settings, IVideoStore store, TestMedia warmUp, Func<Task> cleanUpBucket)
+/// <param name="warmUps">The small media set every server's warm-up job plays, whatever the size of the set measured, one per shape.</param>
+internal sealed class Workloads(BenchSettings settings, IVideoStore store, IReadOnlyDictionary<MediaShape, TestMedia> warmUps, Func<Task> cleanUpBucket)
 {
     private static readonly ObjectDescription Description = new("video/mp4", "bench.mp4", new Dictionary<string, string>());
     private int _jobs;
@@ -50,20 +53,28 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, TestM
 
     /// <summary>
     /// POST /api/upload-s3 for the 1080p video plus its audio, timed, with the server's memory and CPU. The server
-    /// has done one small job first (720p, the same path through ffmpeg and S3): a service runs for days, so the
-    /// figures are those of a warm one, not of the first seconds of a process. That job plays the same set for
+    /// has done two small jobs first (the same path through the merge and S3): a service runs for days, so the
+    /// figures are those of a warm one, not of the first seconds of a process. Two, because one leaves the hot
+    /// methods at tier 0: the runtime starts counting calls only once it has compiled nothing new for 100 ms, which
+    /// never happens during a first job, so they were counted and compiled again in the measured job. Methods run
+    /// once per part or request (the S3 SDK's) still reach tier 1 only in the measured job, after 30 parts: figure
+    /// 10 shows that JIT apart. Those jobs play the same set for
     /// every server (with the measured set's audio, 24 MB in the 1 GB set and 2.3 MB in the 100 MB one, the idle
     /// before the job differed with the set), then the runtime is left to finish compiling what it ran: on these
     /// cores a fresh process tiers its hot methods up for tens of seconds, which a short job's figures left out
     /// and a long one's took in (code in memory and CPU seconds growing with the job's size).
     /// </summary>
-    public async Task<JobFigures> RunJobAsync(ServerProcess server, FakeOrigin origin, TestMedia media)
+    /// <param name="profiler">A perf record to run over the measured job alone (figure 10), or none.</param>
+    public async Task<JobFigures> RunJobAsync(ServerProcess server, FakeOrigin origin, TestMedia media, PerfRecorder? profiler = null)
     {
         using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
-        var warmUpVideo = NewVideo(origin);
-        origin.MediaSets[warmUpVideo] = warmUp;
-        await UploadAsync(http, warmUpVideo);
-        await CompiledAsync(http);
+        for (var warmUp = 0; warmUp < 2; warmUp++)
+        {
+            var warmUpVideo = NewVideo(origin);
+            origin.MediaSets[warmUpVideo] = warmUps[media.Shape];
+            await UploadAsync(http, warmUpVideo);
+            await CompiledAsync(http);
+        }
 
         var id = NewVideo(origin);
         var idle = server.SampleMemory();
@@ -72,17 +83,22 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, TestM
         long OriginBytes() => origin.ServedBytes(media.Video1080.Name) + origin.ServedBytes(media.AacAudio.Name);
         var originBefore = OriginBytes();
         var allocatedBefore = await AllocatedBytesAsync(http);
+        var (jitBefore, methodsBefore) = (await MetricAsync(http, "dotnet_jit_compilation_time_seconds"), await MetricAsync(http, "dotnet_jit_compiled_methods"));
         var cpuBefore = server.CpuSeconds();
         var s3CpuBefore = S3ServerCpuSeconds();
+        if (profiler is not null)
+            await profiler.StartAsync();
         await using var memory = server.SampleMemory();
         var clock = Stopwatch.StartNew();
         var stored = await UploadAsync(http, id);
         clock.Stop();
         await memory.DisposeAsync();
+        var (cpu, s3Cpu) = (server.CpuSeconds() - cpuBefore, S3ServerCpuSeconds() - s3CpuBefore);
         var allocated = await AllocatedBytesAsync(http) - allocatedBefore;
+        var (jit, methods) = (await MetricAsync(http, "dotnet_jit_compilation_time_seconds") - jitBefore, await MetricAsync(http, "dotnet_jit_compiled_methods") - methodsBefore);
+        var profile = profiler is null ? null : await profiler.StopAsync(server.Pid, memory.ChildIds);
         var figures = new JobFigures(clock.Elapsed, media.Video1080.Length + media.AacAudio.Length, stored,
-            memory.PeakBytes, memory.PeakChildBytes, server.CpuSeconds() - cpuBefore, S3ServerCpuSeconds() - s3CpuBefore,
-            OriginBytes() - originBefore, idle.PeakBytes, allocated);
+            memory.PeakBytes, memory.PeakChildBytes, cpu, s3Cpu, OriginBytes() - originBefore, idle.PeakBytes, allocated, jit, methods, profile);
         await cleanUpBucket();
         return figures;
     }

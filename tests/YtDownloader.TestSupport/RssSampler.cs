@@ -16,13 +16,20 @@ public sealed class RssSampler : IAsyncDisposable
     public long PeakBytes { get; private set; }
     public long PeakChildBytes { get; private set; }
 
+    /// <summary>Every child process seen while sampling (ffmpeg), for a profile to tell the server's children from other processes.</summary>
+    public IReadOnlySet<int> ChildIds => _childIds;
+
+    private readonly HashSet<int> _childIds = [];
+
     private async Task LoopAsync()
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
         do
         {
             PeakBytes = Math.Max(PeakBytes, RssOf(_pid) ?? 0);
-            PeakChildBytes = Math.Max(PeakChildBytes, ChildrenOf(_pid).Sum(c => RssOf(c) ?? 0));
+            var children = ChildrenOf(_pid).ToList();
+            _childIds.UnionWith(children);
+            PeakChildBytes = Math.Max(PeakChildBytes, children.Sum(c => RssOf(c) ?? 0));
         }
         while (await Ticked(timer));
     }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.ComponentModel;
-using System.Text;
-using CliWrap;
 using Microsoft.Extensions.Options;
 using YtDownloader.Sources;
 
@@ -10,40 +8,60 @@ namespace YtDownloader.Pipeline;
 /// <summary>
 /// Writes what a job stores with ffmpeg, by stream copy (only MP3 is encoded, because YouTube serves none): the video
 /// and audio merged into fragmented MP4, or the sound alone as M4A, MP3 or Opus, each with its tags, cover art,
-/// chapters and (MP4 only) subtitle tracks. The output needs no seeking, so it flows straight into an upload.
+/// chapters and (MP4 only) subtitle tracks. The output needs no seeking, so the upload reads it straight from ffmpeg.
 /// </summary>
 public sealed class FfmpegMuxer(MuxFeedServer feeds, IOptions<FfmpegOptions> options)
 {
-    private const int StderrTailLength = 2000;
-
     // Fragments need no seeking back; delaying the moov until the first fragment lets the cover art, which ffmpeg
     // only has once its one packet is read, into the header instead of being lost.
     private const string StreamableMp4 = "frag_keyframe+empty_moov+delay_moov";
 
+    /// <summary>
+    /// Starts ffmpeg on the plan's inputs and extras; the file is read from what this returns, straight from ffmpeg's
+    /// stdout, and ends cleanly only if ffmpeg did (see <see cref="FfmpegOutput"/>).
+    /// </summary>
     /// <param name="audio">The audio stream to merge with <paramref name="media"/>, or null when it carries the sound itself.</param>
     /// <param name="onFed">Told each time bytes of an input reach ffmpeg.</param>
-    public async Task WriteAsync(
-        DownloadPlan plan, MediaSession media, MediaSession? audio, FileExtras extras, Stream output, Action<int> onFed,
-        CancellationToken cancellationToken)
+    public async Task<FfmpegOutput> StartAsync(
+        DownloadPlan plan, MediaSession media, MediaSession? audio, FileExtras extras, Action<int> onFed, CancellationToken cancellationToken)
     {
         // Tags, cover and subtitles are small and ours: ffmpeg reads them from files, named by us, never from a user.
         var folder = Directory.CreateTempSubdirectory("ytd-mux-");
+        FeedRegistration? feed = null;
         try
         {
             var files = await WriteExtrasAsync(plan.Output, extras, folder.FullName, cancellationToken);
-            MediaSession[] inputs = audio is null ? [media] : [media, audio];
-            await RunAsync(inputs, feed => Arguments(plan, feed, files), What(plan), output, onFed, cancellationToken);
+            feed = await feeds.RegisterAsync(audio is null ? [media] : [media, audio], onFed, cancellationToken);
+            var start = new ProcessStartInfo(options.Value.Path) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in (string[])["-hide_banner", "-nostdin", "-loglevel", "error", .. Arguments(plan, feed, files)])
+                start.ArgumentList.Add(argument);
+            var process = Process.Start(start)!;
+            YieldToRequests(process);
+            return new FfmpegOutput(process, feed, folder, What(plan));
         }
-        finally
+        catch (Exception ex)
         {
-            try
+            feed?.Dispose();
+            DeleteQuietly(folder);
+            if (ex is Win32Exception)
             {
-                folder.Delete(recursive: true);
+                throw new MuxException(
+                    $"ffmpeg could not be started from \u201c{options.Value.Path}\u201d: install it (apt-get install ffmpeg) or set Ffmpeg__Path.", ex);
             }
-            catch (IOException)
-            {
-                // A few kilobytes in the temporary folder, which the system clears: not worth failing a stored file for.
-            }
+            throw;
+        }
+    }
+
+    /// <summary>Removes ffmpeg's folder of extras.</summary>
+    internal static void DeleteQuietly(DirectoryInfo folder)
+    {
+        try
+        {
+            folder.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A few kilobytes in the temporary folder, which the system clears: not worth failing a stored file for.
         }
     }
 
@@ -138,59 +156,16 @@ public sealed class FfmpegMuxer(MuxFeedServer feeds, IOptions<FfmpegOptions> opt
 
     private sealed record ExtraFiles(string Metadata, string? Cover, IReadOnlyList<(string Language, string Path)> Subtitles);
 
-    private async Task RunAsync(
-        MediaSession[] inputs, Func<FeedRegistration, string[]> arguments, string what, Stream output, Action<int> onFed, CancellationToken cancellationToken)
-    {
-        using var feed = await feeds.RegisterAsync(inputs, onFed, cancellationToken);
-        var stderr = new StringBuilder();
-        CommandResult result;
-        try
-        {
-            var run = Cli.Wrap(options.Value.Path)
-                .WithArguments(["-hide_banner", "-nostdin", "-loglevel", "error", .. arguments(feed)])
-                .WithStandardOutputPipe(PipeTarget.ToStream(output))
-                .WithStandardErrorPipe(PipeTarget.ToDelegate(line => AppendTail(stderr, line)))
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteAsync(cancellationToken);
-            YieldToRequests(run.ProcessId);
-            result = await run;
-        }
-        catch (Win32Exception ex)
-        {
-            throw new MuxException(
-                $"ffmpeg could not be started from \u201c{options.Value.Path}\u201d: install it (apt-get install ffmpeg) or set Ffmpeg__Path.", ex);
-        }
-
-        if (feed.Failure is { } failure)
-            throw failure;
-        if (result.ExitCode != 0)
-        {
-            ServiceMetrics.FfmpegFailed();
-            throw new MuxException($"ffmpeg could not {what} (exit code {result.ExitCode}): {stderr.ToString().Trim()}");
-        }
-    }
-
     /// <summary>A merge is background work: on a busy machine the service's own requests go first.</summary>
-    private static void YieldToRequests(int processId)
+    private static void YieldToRequests(Process process)
     {
         try
         {
-            using var process = Process.GetProcessById(processId);
             process.PriorityClass = ProcessPriorityClass.BelowNormal;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or Win32Exception)
         {
             // Already gone, or not allowed here: it runs at normal priority, which is only slower for others.
-        }
-    }
-
-    private static void AppendTail(StringBuilder tail, string line)
-    {
-        lock (tail)
-        {
-            tail.AppendLine(line);
-            if (tail.Length > StderrTailLength)
-                tail.Remove(0, tail.Length - StderrTailLength);
         }
     }
 }

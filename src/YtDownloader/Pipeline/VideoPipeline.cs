@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using YtDownloader.Pipeline.Mp4;
 using YtDownloader.Sources;
 using YtDownloader.Storage;
@@ -53,9 +52,6 @@ public sealed class VideoPipeline(
     SourceChain sources, MediaFetcher fetcher, Mp4Merger mp4, FfmpegMuxer muxer, IVideoStore store, VideoLimits limits,
     CaptionFetcher captions, ThumbnailFetcher thumbnails, TimeProvider time, ILogger<VideoPipeline> logger)
 {
-    // Enough to keep ffmpeg busy while a part uploads; small next to the parts themselves.
-    private static readonly PipeOptions MuxPipeOptions = new(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19);
-
     /// <summary>
     /// What a request comes to, before any byte is fetched: the video, the streams chosen (a private video, an
     /// unknown quality or subtitle language, or a video over the limits fails here), the title and the object keys.
@@ -209,42 +205,9 @@ public sealed class VideoPipeline(
                 return await store.SaveAsync(key, merged, description, transfer.Stored, cancellationToken);
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pipe = new Pipe(MuxPipeOptions);
-
-        var mux = Task.Run(async () =>
-        {
-            try
-            {
-                await using (var output = pipe.Writer.AsStream(leaveOpen: true))
-                {
-                    await muxer.WriteAsync(plan, video, audio, extras, output, transfer.AddDownloaded, stop.Token);
-                }
-                await pipe.Writer.CompleteAsync();
-            }
-            catch (Exception ex)
-            {
-                // The uploader reads this exception instead of a clean end, so it aborts rather than completes.
-                await pipe.Writer.CompleteAsync(ex);
-                throw;
-            }
-        }, CancellationToken.None);
-
-        try
-        {
-            await using var content = pipe.Reader.AsStream();
-            var stored = await store.SaveAsync(key, content, description, transfer.Stored, stop.Token);
-            await mux;
-            return stored;
-        }
-        catch
-        {
-            // A mux failure reaches the upload as the very exception the mux threw (through the pipe),
-            // so the upload's error is the one to report; the mux only needs stopping.
-            await stop.CancelAsync();
-            try { await mux; } catch (Exception) { }
-            throw;
-        }
+        // ffmpeg's stdout is the store's content: a failed merge surfaces as a failed read, and the store aborts.
+        await using var output = await muxer.StartAsync(plan, video, audio, extras, transfer.AddDownloaded, cancellationToken);
+        return await store.SaveAsync(key, output, description, transfer.Stored, cancellationToken);
     }
 }
 

@@ -7,6 +7,8 @@ namespace YtDownloader.Storage;
 /// <summary>Where finished videos go: an S3 bucket when one is configured, else a local folder.</summary>
 public static class StorageServices
 {
+    private const int SendBufferSize = 256 * 1024;
+
     public static void AddStorage(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
@@ -28,6 +30,9 @@ public static class StorageServices
                 RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
                 ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
                 HttpClientFactory = new CountingHttpClientFactory(),
+                // The SDK sends a part through a buffer of this size (its default, 8 KiB, is a memmove and a send
+                // call per 8 KiB: a thousand per 8 MiB part); a few hundred kilobytes make that a few dozen.
+                BufferSize = SendBufferSize,
             };
             if (string.IsNullOrWhiteSpace(s3.ServiceUrl))
                 config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(s3.Region);
