@@ -35,7 +35,7 @@ internal static class YoutubeUrlParser
         }
 
         // dQw4w9WgXcQ — anything without URL punctuation is treated as a bare ID.
-        return text.IndexOfAny("/.:?#&=@\\") < 0 ? ValidateId(text) : ParseUrl(text);
+        return text.IndexOfAny("/.:?#&=@\\") < 0 ? ValidateBareId(text) : ParseUrl(text);
     }
 
     private static (string? Id, string? Error) ParseUrl(ReadOnlySpan<char> text)
@@ -238,6 +238,10 @@ internal static class YoutubeUrlParser
     private static (string? Id, string? Error) ValidateEncodedId(ReadOnlySpan<char> raw) =>
         raw.Contains('%') ? ValidateId(Decode(raw)) : ValidateId(raw);
 
+    // Words typed or pasted in place of a link ("not a link", a title) are not an ID of the wrong length.
+    private static (string? Id, string? Error) ValidateBareId(ReadOnlySpan<char> text) =>
+        text.Length != IdLength && text.ContainsAny(" \t\r\n") ? Fail(Reasons.NotALink) : ValidateId(text);
+
     internal static (string? Id, string? Error) ValidateId(ReadOnlySpan<char> candidate)
     {
         if (candidate.IsEmpty)
@@ -363,6 +367,7 @@ internal static class YoutubeUrlParser
         internal const string Playlist = "This is a playlist link without a video: open one of its videos and copy that link.";
         internal const string NotAVideo = "This YouTube page does not point to a single video.";
         internal const string MissingId = "The link does not contain a video ID.";
+        internal const string NotALink = "This is neither a link nor a video ID: copy the video's link from YouTube (Share → Copy link) and paste it here.";
         internal const string BadCharacters =
             "The video ID contains characters YouTube never uses (allowed: A–Z, a–z, 0–9, - and _).";
 

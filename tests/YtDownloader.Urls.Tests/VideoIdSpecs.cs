@@ -82,6 +82,8 @@ public sealed class VideoIdSpecs
     [InlineData("https://www.youtube.com/watch?v=dQw4w9WgXcQxyz", "this one has 14")]
     [InlineData("dQw4w9WgXc!", "characters YouTube never uses")]
     [InlineData("dQw4w 9WgXc", "characters YouTube never uses")]
+    [InlineData("not a link", "neither a link nor a video ID")]
+    [InlineData("rick astley never gonna give you up", "neither a link nor a video ID")]
     [InlineData("https://www.youtube.com/shorts/dQw4w9WgX+Q", "characters YouTube never uses")]
     [InlineData("https://www.youtube.com/watch?v=", "does not contain a video ID")]
     // channels
