@@ -9,7 +9,7 @@ namespace YtDownloader.Pipeline;
 /// (the download failure behind a broken input, or ffmpeg's own words), so the store aborts instead of keeping half a
 /// file. Disposing it before the end stops ffmpeg and removes its registration and files.
 /// </summary>
-public sealed class FfmpegOutput : Stream
+public sealed class FfmpegOutput : ForwardReadStream
 {
     private const int StderrTailLength = 2000;
 
@@ -62,12 +62,6 @@ public sealed class FfmpegOutput : Stream
         return 0;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
     public override async ValueTask DisposeAsync()
     {
         if (Stop())
@@ -116,13 +110,5 @@ public sealed class FfmpegOutput : Stream
         }
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    protected override long BytesRead => _position;
 }

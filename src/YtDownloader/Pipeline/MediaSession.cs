@@ -601,7 +601,7 @@ public sealed class MediaSession : IAsyncDisposable
     }
 
     /// <summary>A reader of the session from one position on, as a forward-only stream.</summary>
-    private sealed class Reader(MediaSession session, long reader, long position) : Stream
+    private sealed class Reader(MediaSession session, long reader, long position) : ForwardReadStream
     {
         private long _position = position;
 
@@ -612,20 +612,6 @@ public sealed class MediaSession : IAsyncDisposable
             return read;
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) =>
-            ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        protected override long BytesRead => _position;
     }
 }

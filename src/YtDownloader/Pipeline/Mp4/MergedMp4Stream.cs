@@ -9,7 +9,7 @@ namespace YtDownloader.Pipeline.Mp4;
 /// once, so each session fetches ahead as usual and nothing is fetched twice. Its <see cref="Length"/> is known
 /// before the first byte.
 /// </summary>
-public sealed class MergedMp4Stream : Stream
+public sealed class MergedMp4Stream : ForwardReadStream
 {
     private readonly byte[] _header;
     private readonly Input[] _inputs;
@@ -184,20 +184,7 @@ public sealed class MergedMp4Stream : Stream
         _onConsumed?.Invoke(count);
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    protected override long BytesRead => _position;
 
     /// <summary>
     /// One input: its head, its session's reader, its track ID in the merged file, its first moof until it is
