@@ -54,11 +54,11 @@ internal sealed class Workloads(BenchSettings settings, IVideoStore store, IRead
     /// <summary>
     /// POST /api/upload-s3 for the 1080p video plus its audio, timed, with the server's memory and CPU. The server
     /// has done two small jobs first (the same path through the merge and S3): a service runs for days, so the
-    /// figures are those of a warm one, not of the first seconds of a process. Two, because one leaves the hot
-    /// methods at tier 0: the runtime starts counting calls only once it has compiled nothing new for 100 ms, which
-    /// never happens during a first job, so they were counted and compiled again in the measured job. Methods run
-    /// once per part or request (the S3 SDK's) still reach tier 1 only in the measured job, after 30 parts: figure
-    /// 10 shows that JIT apart. Those jobs play the same set for
+    /// figures are those of a warm one, not of the first seconds of a process. Two, because with tiered compilation
+    /// on (`--server-env DOTNET_TieredCompilation=1`; the service ships with it off) one leaves the hot methods at
+    /// tier 0: the runtime starts counting calls only once it has compiled nothing new for 100 ms, which never
+    /// happens during a first job, so they were counted and compiled again in the measured job; figure 10 shows
+    /// what JIT is left apart. Those jobs play the same set for
     /// every server (with the measured set's audio, 24 MB in the 1 GB set and 2.3 MB in the 100 MB one, the idle
     /// before the job differed with the set), then the runtime is left to finish compiling what it ran: on these
     /// cores a fresh process tiers its hot methods up for tens of seconds, which a short job's figures left out
