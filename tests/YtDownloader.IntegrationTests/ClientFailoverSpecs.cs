@@ -11,7 +11,12 @@ public sealed class CutOffMediaFixture : ServiceFixture
 
     // The shipped chunk size: the fetch session keeps the chunk ffmpeg comes back to (the head, read again after its
     // look at the end), so the next client is asked only for bytes after the cut, as on a real job.
-    protected override void Configure(Dictionary<string, string?> settings) => settings.Remove("Pipeline:ChunkSize");
+    // Short retry delays: a URL reset try after try is handed over only once its retries are spent.
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
+        settings.Remove("Pipeline:ChunkSize");
+        settings["Pipeline:RetryDelay"] = "00:00:00.050";
+    }
 }
 
 /// <summary>
@@ -61,15 +66,40 @@ public sealed class ClientFailoverSpecs(CutOffMediaFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task A_stream_every_client_is_cut_off_from_fails_with_what_each_answered()
+    public async Task A_stream_whose_connection_is_reset_at_the_same_byte_try_after_try_goes_on_with_the_next_client()
     {
-        const string id = "cutoffevery";
-        fixture.Origin.CutOffFirstClients(id, OneMebibyte, clients: int.MaxValue);
+        const string id = "cutoffreset";
+        var video = fixture.Media.Video1080;
+        fixture.Origin.CutOffFirstClients(id, OneMebibyte, byReset: true);
+        await LoadThePlayerAsync();
+
+        var job = await RunJobAsync(id);
+
+        job.Text("phase").ShouldBe("done", job.ToString());
+        var (reset, next) = (fixture.Origin.ClientsAsked(id)[0], fixture.Origin.ClientsAsked(id)[1]);
+        var handover = job.GetProperty("handovers").EnumerateArray().ShouldHaveSingleItem();
+        handover.Text("from").ShouldEndWith(reset);
+        handover.Text("to").ShouldEndWith(next);
+        handover.Text("reason").ShouldContain("a failure after 5 retries");
+        fixture.Origin.MediaRequests.Where(r => r.Video == id && r.Name == video.Name && r.Client == next)
+            .ShouldAllBe(r => r.From > 0, "the next client started the stream again instead of going on at the byte");
+        var stored = await fixture.S3.ListObjectsAsync();
+        stored.ShouldContain(o => o.Key == job.GetProperty("result").Text("key"));
+        (await fixture.S3.ListOpenUploadsAsync()).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("cutoffevery", false)]
+    [InlineData("cutoffevres", true)]
+    public async Task A_stream_every_client_is_cut_off_from_fails_with_what_each_answered(string id, bool byReset)
+    {
+        fixture.Origin.CutOffFirstClients(id, OneMebibyte, clients: int.MaxValue, byReset);
 
         var job = await RunJobAsync(id);
 
         job.Text("phase").ShouldBe("failed", job.ToString());
         var error = job.Text("error");
+        fixture.Origin.ClientsAsked(id).Count.ShouldBeGreaterThan(1, "no second client was asked");
         foreach (var client in fixture.Origin.ClientsAsked(id))
             error.ShouldContain(client, Case.Sensitive, error);
         error.ShouldContain("no other client could go on");

@@ -77,11 +77,13 @@ public sealed class FaultSpecs(ServiceFixture fixture) : IClassFixture<ServiceFi
         const string id = "cipheredvid";
         fixture.Origin.Youtube[id] = YoutubeBehaviour.CipherOnly;
         using var http = fixture.CreateClient();
+        // Another test's service of its own may have fetched the player from the same origin: this service fetches it once at most.
+        var before = fixture.Origin.CountRequests("GET /s/player/c9168c90/");
 
         var (status, body, _) = await http.UploadAsync(new { url = id, quality = "720p" });
 
         status.ShouldBe(HttpStatusCode.OK, body.ToString());
-        fixture.Origin.CountRequests("GET /s/player/c9168c90/").ShouldBe(1);
+        fixture.Origin.CountRequests("GET /s/player/c9168c90/").ShouldBeInRange(Math.Max(before, 1), before + 1);
         var probe = await Ffprobe.ProbeAsync(await fixture.S3.DownloadAsync(body.Text("key"), Directory.CreateTempSubdirectory("ytd-fault-").FullName));
         (probe.Video.Width, probe.Video.Height).ShouldBe((1280, 720));
         probe.Audio.CodecName.ShouldBe("aac");
@@ -129,14 +131,22 @@ public sealed class FaultSpecs(ServiceFixture fixture) : IClassFixture<ServiceFi
         fixture.Origin.Youtube[id] = YoutubeBehaviour.Playable;
         await using var service = StartServiceWith("Pipeline:MaxRetries", "0");
         using var http = service.CreateClient();
-        fixture.Origin.DropConnectionOnceAt(fixture.Media.Muxed360.Name, fixture.Media.Muxed360.Length / 2);
+        // Cut on every try, whichever client's URL: no handover to another client can save it.
+        var (media, cut) = (fixture.Media.Muxed360.Name, fixture.Media.Muxed360.Length / 2);
+        fixture.Origin.InjectAt(media, MediaFault.Drop, cut, times: int.MaxValue);
+        try
+        {
+            var (status, body, _) = await http.UploadAsync(new { url = id, quality = "360p" });
 
-        var (status, body, _) = await http.UploadAsync(new { url = id, quality = "360p" });
-
-        status.ShouldBe(HttpStatusCode.BadGateway, body.ToString());
-        body.Text("detail").ShouldContain("byte");
-        (await fixture.S3.ListObjectsAsync()).ShouldNotContain(o => o.Key.Contains(id));
-        (await fixture.S3.ListOpenUploadsAsync()).ShouldBeEmpty();
+            status.ShouldBe(HttpStatusCode.BadGateway, body.ToString());
+            body.Text("detail").ShouldContain("byte");
+            (await fixture.S3.ListObjectsAsync()).ShouldNotContain(o => o.Key.Contains(id));
+            (await fixture.S3.ListOpenUploadsAsync()).ShouldBeEmpty();
+        }
+        finally
+        {
+            fixture.Origin.InjectAt(media, MediaFault.Drop, cut, times: 0);
+        }
     }
 
     /// <summary>A second service, configured like the fixture's but for one setting.</summary>

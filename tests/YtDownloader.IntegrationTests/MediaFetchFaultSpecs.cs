@@ -56,6 +56,7 @@ public sealed class MediaFetchFaultSpecs(ServiceFixture fixture) : IClassFixture
             var (status, body) = await UploadAsync(service, id, "360p");
 
             status.ShouldBe(HttpStatusCode.BadGateway, body.ToString());
+            // Every client's URL answers the same: each is given its retries, then the next is asked.
             body.Text("detail").ShouldContain("after 2 retries");
             body.Text("detail").ShouldContain("HTTP 503");
             await ShouldLeaveNothingAsync(id);

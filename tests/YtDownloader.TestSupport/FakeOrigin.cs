@@ -67,7 +67,7 @@ public sealed partial class FakeOrigin : IAsyncLifetime
     private readonly ConcurrentDictionary<string, Task> _holds = new();
     private readonly ConcurrentDictionary<string, Task> _videoHolds = new();
     private readonly ConcurrentDictionary<string, ByteCount> _served = new();
-    private readonly ConcurrentDictionary<string, (long Offset, int Clients)> _cutOffs = new();
+    private readonly ConcurrentDictionary<string, (long Offset, int Clients, bool ByReset)> _cutOffs = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _clientsAsked = new();
     private readonly ConcurrentDictionary<string, (DateTimeOffset ServedAt, TimeSpan Length)> _preRolls = new();
 
@@ -149,9 +149,11 @@ public sealed partial class FakeOrigin : IAsyncLifetime
     /// <summary>
     /// YouTube refusing a client part-way: the media URLs that the first <paramref name="clients"/> clients to answer
     /// for this video gave out are refused with 403 from <paramref name="offset"/> on (a response crossing it is cut
-    /// there); the next client's URLs are served whole. Whichever clients the service asks, in its order.
+    /// there), or, with <paramref name="byReset"/>, every request for them from there on has its connection reset
+    /// before it is answered; the next client's URLs are served whole. Whichever clients the service asks, in its order.
     /// </summary>
-    public void CutOffFirstClients(string videoId, long offset, int clients = 1) => _cutOffs[videoId] = (offset, clients);
+    public void CutOffFirstClients(string videoId, long offset, int clients = 1, bool byReset = false) =>
+        _cutOffs[videoId] = (offset, clients, byReset);
 
     /// <summary>The InnerTube clients that asked for this video's player response, in order, each once.</summary>
     public IReadOnlyList<string> ClientsAsked(string videoId) =>
@@ -262,7 +264,10 @@ public sealed partial class FakeOrigin : IAsyncLifetime
         {
             if (from >= cutOff.Offset)
             {
-                context.Response.StatusCode = 403;
+                if (cutOff.ByReset)
+                    context.Abort();
+                else
+                    context.Response.StatusCode = 403;
                 return;
             }
             cutAt = cutOff.Offset;

@@ -54,13 +54,15 @@ public sealed record MediaWindow(int ChunkSize, int RangesAhead, int ChunksBehin
 }
 
 /// <summary>
-/// The media server refused a stream's URL part-way (the way YouTube cuts off a client whose streams it will not
-/// serve): give the same stream from somewhere else, or throw to end the download.
+/// The media server refused a stream's URL part-way, or kept failing at the same byte after every retry (the ways
+/// YouTube cuts off a client whose streams it will not serve): give the same stream from somewhere else, or throw to
+/// end the download.
 /// </summary>
 public interface IStreamReplacer
 {
+    /// <param name="answer">What the media server did, for the handover and the error: "HTTP 403", "a failure after 5 retries (…)".</param>
     /// <returns>The same bytes (same itag, same length) at another URL.</returns>
-    Task<MediaFormat> ReplaceAsync(MediaFormat refused, long atByte, StreamRefusedException cause, CancellationToken cancellationToken);
+    Task<MediaFormat> ReplaceAsync(MediaFormat refused, long atByte, string answer, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -356,7 +358,7 @@ public sealed class MediaSession : IAsyncDisposable
                 }
                 catch (StreamRefusedException refused) when (_replacer is not null && !cancellationToken.IsCancellationRequested)
                 {
-                    await ReplaceAsync(format, chunk.Start + chunk.Filled, refused, cancellationToken);
+                    await ReplaceAsync(format, chunk.Start + chunk.Filled, $"HTTP {refused.Status}", cancellationToken);
                 }
                 catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
                 {
@@ -364,6 +366,14 @@ public sealed class MediaSession : IAsyncDisposable
                         failures = 0; // progress was made: only failures in a row count against the limit
                     failures++;
                     var position = chunk.Start + chunk.Filled;
+                    if (failures > _options.MaxRetries && _replacer is not null)
+                    {
+                        // YouTube cuts a client off with resets as well as with 403s: a URL that fails at the same
+                        // byte try after try is handed over like a refused one, and the next provider gets fresh tries.
+                        await ReplaceAsync(format, position, $"a failure after {_options.MaxRetries} retries ({ex.Message.TrimEnd('.')})", cancellationToken);
+                        failures = 0;
+                        continue;
+                    }
                     if (failures > _options.MaxRetries)
                         throw new DownloadException(
                             $"Downloading a stream failed at byte {position} after {_options.MaxRetries} retries: {ex.Message}", ex);
@@ -393,14 +403,14 @@ public sealed class MediaSession : IAsyncDisposable
     /// One refusal at a time asks for a replacement; a fetch refused with a URL already replaced simply tries again
     /// with the new one.
     /// </summary>
-    private async Task ReplaceAsync(MediaFormat refusedFormat, long atByte, StreamRefusedException refused, CancellationToken cancellationToken)
+    private async Task ReplaceAsync(MediaFormat refusedFormat, long atByte, string answer, CancellationToken cancellationToken)
     {
         await _replacing.WaitAsync(cancellationToken);
         try
         {
             if (Format.Url != refusedFormat.Url)
                 return;
-            var replacement = await _replacer!.ReplaceAsync(refusedFormat, atByte, refused, cancellationToken);
+            var replacement = await _replacer!.ReplaceAsync(refusedFormat, atByte, answer, cancellationToken);
             lock (_gate)
                 _format = replacement;
         }

@@ -22,14 +22,14 @@ public sealed class StreamRefusedException(int status, long atByte)
 }
 
 /// <summary>
-/// A stream was refused part-way and no other provider could go on with it: the message names each provider tried
+/// A stream was refused or cut off part-way and no other provider could go on with it: the message names each provider tried
 /// and what it answered.
 /// </summary>
 public sealed class StreamRefusedEverywhereException(IReadOnlyList<string> answers, YtDownloaderException? lastFailure)
     : YtDownloaderException(
         ErrorCategory.UpstreamFailed,
-        "The media server refused this video's streams part-way, and no other client could go on with them. "
-            + $"Refused: {string.Join("; ", answers)}."
+        "The media server refused or cut off this video's streams part-way, and no other client could go on with them. "
+            + $"Answers: {string.Join("; ", answers)}."
             + (lastFailure is null ? "" : $" Asked for the video again: {lastFailure.Message}")
             + " Try again later, or configure cookies or a PO token provider (see the README).",
         lastFailure)

@@ -3,7 +3,8 @@ using YtDownloader.Sources;
 namespace YtDownloader.Pipeline;
 
 /// <summary>
-/// One job's way past a refused client: when the media server refuses a stream part-way, the video is asked for
+/// One job's way past a refused client: when the media server refuses a stream part-way (or fails it at one byte
+/// try after try), the video is asked for
 /// again of every provider but those refused, and the same stream (same itag, same length: the same bytes) is
 /// fetched from the new provider's URL, on from the byte where the refusal came, under the running ffmpeg and upload.
 /// Shared by the job's streams: the first refusal switches provider, the other stream then takes the new URL too.
@@ -18,7 +19,7 @@ internal sealed class ProviderFailover(
     private VideoInfo _current = video;
     private StreamRefusedEverywhereException? _exhausted;
 
-    public async Task<MediaFormat> ReplaceAsync(MediaFormat refused, long atByte, StreamRefusedException cause, CancellationToken cancellationToken)
+    public async Task<MediaFormat> ReplaceAsync(MediaFormat refused, long atByte, string answer, CancellationToken cancellationToken)
     {
         await _switching.WaitAsync(cancellationToken);
         try
@@ -31,7 +32,7 @@ internal sealed class ProviderFailover(
 
             var from = _current.Provider;
             _refused.Add(from);
-            _answers.Add($"{from}: HTTP {cause.Status} at byte {atByte} of stream {refused.Itag}");
+            _answers.Add($"{from}: {answer} at byte {atByte} of stream {refused.Itag}");
             VideoInfo next;
             try
             {
@@ -46,7 +47,7 @@ internal sealed class ProviderFailover(
             await waitUntilPlayable(next, cancellationToken);
             _current = next;
             transfer.AddHandover(new ProviderHandover(from, next.Provider, refused.Itag, atByte,
-                $"the media server refused {from}'s URL with HTTP {cause.Status} at byte {atByte}"));
+                $"{from}'s URL ended in {answer} at byte {atByte}"));
             return same;
         }
         finally
