@@ -5,11 +5,34 @@ using YtDownloader.IntegrationTests.TestSupport;
 
 namespace YtDownloader.IntegrationTests;
 
+/// <summary>The default media, and a second set whose 1080p video carries an event message box before its third fragment.</summary>
+public sealed class Mp4MergeFixture : ServiceFixture
+{
+    /// <summary>The video whose streams are <see cref="WithEventMessage"/>'s.</summary>
+    public const string EventMessageVideo = "emsgboxvid1";
+
+    public TestMedia WithEventMessage { get; } = new();
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await WithEventMessage.InitializeAsync();
+        await TestMedia.InsertBoxBeforeFragmentAsync(WithEventMessage.Video1080, fragment: 2, "emsg", payloadBytes: 40);
+        Origin.MediaSets[EventMessageVideo] = WithEventMessage;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await WithEventMessage.DisposeAsync();
+    }
+}
+
 /// <summary>
 /// Our own merge of YouTube's DASH streams against ffmpeg's merge of the same files, both read back by the real
 /// ffprobe: the same streams, durations and packets; and every other input still merged by ffmpeg.
 /// </summary>
-public sealed class Mp4MergeSpecs(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+public sealed class Mp4MergeSpecs(Mp4MergeFixture fixture) : IClassFixture<Mp4MergeFixture>
 {
     // ffmpeg's one frame at 30 fps; the sound's frames are shorter.
     private const double OneFrame = 1 / 30.0;
@@ -60,6 +83,30 @@ public sealed class Mp4MergeSpecs(ServiceFixture fixture) : IClassFixture<Servic
         probe.Duration.ShouldBe(TestMedia.DurationSeconds, tolerance: 0.2);
         (await Ffprobe.MediaHashAsync(stored, "v:0")).ShouldBe(await Ffprobe.MediaHashAsync(fixture.Media.Vp9At480.Path, "v:0"));
         (await Ffprobe.MediaHashAsync(stored, "a:0")).ShouldBe(await Ffprobe.MediaHashAsync(fixture.Media.AacAudio.Path, "a:0"));
+    }
+
+    [Fact]
+    public async Task A_fragment_our_merge_cannot_carry_after_the_file_has_begun_has_ffmpeg_make_the_whole_file_again()
+    {
+        const string id = Mp4MergeFixture.EventMessageVideo;
+        var (video, audio) = (fixture.WithEventMessage.Video1080, fixture.WithEventMessage.AacAudio);
+        fixture.Origin.Youtube[id] = YoutubeBehaviour.Playable;
+        using var http = fixture.CreateClient();
+
+        var (status, created, _) = await http.CreateJobAsync(id, "1080p");
+        status.ShouldBe(HttpStatusCode.Accepted, created.ToString());
+        var job = await http.WaitForEndAsync(created.Text("id"), TimeSpan.FromMinutes(2));
+
+        job.Text("phase").ShouldBe("done", job.ToString());
+        var stored = await fixture.S3.DownloadAsync(job.GetProperty("result").Text("key"), Directory.CreateTempSubdirectory("ytd-mp4merge-").FullName);
+        // ffmpeg's file (it signs it), with every packet of both streams: the event message is not media.
+        (await Ffprobe.ProbeAsync(stored)).Tags.Keys.ShouldContain("encoder");
+        (await Ffprobe.MediaHashAsync(stored, "v:0")).ShouldBe(await Ffprobe.MediaHashAsync(video.Path, "v:0"));
+        (await Ffprobe.MediaHashAsync(stored, "a:0")).ShouldBe(await Ffprobe.MediaHashAsync(audio.Path, "a:0"));
+        // Our merge read the video from its first byte, then ffmpeg did again: both fetches are counted.
+        fixture.Origin.MediaRequests.Count(r => r.Video == id && r.Name == video.Name && r.From == 0).ShouldBe(2);
+        job.GetProperty("fetchedBytes").GetInt64().ShouldBeGreaterThan(video.Length + audio.Length);
+        (await fixture.S3.ListOpenUploadsAsync()).ShouldBeEmpty();
     }
 
     private async Task<(string Path, System.Text.Json.JsonElement Body)> StoreAsync(string quality)

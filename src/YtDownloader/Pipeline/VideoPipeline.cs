@@ -197,14 +197,36 @@ public sealed class VideoPipeline(
         var (videoShare, audioShare) = plan.Video.ContentLength is { } v && plan.Audio?.ContentLength is { } a && v + a > 0
             ? ((double)v / (v + a), (double)a / (v + a))
             : (1, 1);
-        await using var video = fetcher.Open(plan.Video, videoShare, transfer.AddFetched, failover);
-        await using var audio = plan.Audio is null ? null : fetcher.Open(plan.Audio, audioShare, transfer.AddFetched, failover);
-        if (await mp4.TryOpenAsync(plan, video, audio, extras, transfer.AddDownloaded, cancellationToken) is { } merged)
+        await using (var video = fetcher.Open(plan.Video, videoShare, transfer.AddFetched, failover))
+        await using (var audio = plan.Audio is null ? null : fetcher.Open(plan.Audio, audioShare, transfer.AddFetched, failover))
         {
-            await using (merged)
-                return await store.SaveAsync(key, merged, description, transfer.Stored, cancellationToken);
+            if (await mp4.TryOpenAsync(plan, video, audio, extras, transfer.AddDownloaded, cancellationToken) is not { } merged)
+                return await MergeWithFfmpegAndStoreAsync(plan, key, description, extras, transfer, video, audio, cancellationToken);
+            try
+            {
+                await using (merged)
+                    return await store.SaveAsync(key, merged, description, transfer.Stored, cancellationToken);
+            }
+            catch (Mp4LayoutException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Heads that read as the common case, then a fragment that is not (a box we do not carry, another
+                // track): the store has thrown the file away, and ffmpeg, which reads far more layouts, starts it again.
+                logger.LogWarning("Streams {Video}+{Audio}: our merge stopped at a fragment it cannot carry ({Reason}); ffmpeg merges them again from the start",
+                    plan.Video.Itag, plan.Audio?.Itag, ex.Message);
+            }
         }
 
+        // Fresh sessions: the first ones gave back each chunk once read. The bytes are fetched a second time, and counted.
+        transfer.RestartDownload();
+        await using var again = fetcher.Open(plan.Video, videoShare, transfer.AddFetched, failover);
+        await using var againAudio = plan.Audio is null ? null : fetcher.Open(plan.Audio, audioShare, transfer.AddFetched, failover);
+        return await MergeWithFfmpegAndStoreAsync(plan, key, description, extras, transfer, again, againAudio, cancellationToken);
+    }
+
+    private async Task<StoredObject> MergeWithFfmpegAndStoreAsync(
+        DownloadPlan plan, string key, ObjectDescription description, FileExtras extras, TransferCounter transfer,
+        MediaSession video, MediaSession? audio, CancellationToken cancellationToken)
+    {
         // ffmpeg's stdout is the store's content: a failed merge surfaces as a failed read, and the store aborts.
         await using var output = await muxer.StartAsync(plan, video, audio, extras, transfer.AddDownloaded, cancellationToken);
         return await store.SaveAsync(key, output, description, transfer.Stored, cancellationToken);
@@ -230,6 +252,14 @@ internal sealed class TransferCounter(PipelinePhase phase, long? expected, strin
     public void AddDownloaded(int bytes)
     {
         Interlocked.Add(ref _downloaded, bytes);
+        Report();
+    }
+
+    /// <summary>The file starts again: nothing of the source is in it yet (what was taken from the media server stays counted).</summary>
+    public void RestartDownload()
+    {
+        Interlocked.Exchange(ref _downloaded, 0);
+        Interlocked.Exchange(ref _stored, 0);
         Report();
     }
 

@@ -2,7 +2,8 @@ namespace YtDownloader.Pipeline.Mp4;
 
 /// <summary>
 /// A stream is not laid out the way our own merge expects (YouTube's DASH fragmented MP4). Met in a stream's head,
-/// it sends the job to ffmpeg; met in a fragment, after the file has begun, it fails the job rather than store a wrong file.
+/// it sends the job to ffmpeg; met in a fragment, after the file has begun, the file is thrown away and ffmpeg makes it
+/// again from the start: never a wrong file.
 /// </summary>
 public sealed class Mp4LayoutException(string message)
     : YtDownloaderException(ErrorCategory.UpstreamFailed, message)

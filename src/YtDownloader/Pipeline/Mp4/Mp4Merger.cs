@@ -6,7 +6,8 @@ namespace YtDownloader.Pipeline.Mp4;
 /// The merge without ffmpeg, for the common case: YouTube's H.264 video and AAC audio streams are DASH fragmented
 /// MP4, and putting two of them in one fragmented MP4 (or one in an M4A) is a rewrite of a few boxes, no codec.
 /// Only when both heads read as that case; anything else (VP9, Opus, WebM, an index at the end, subtitle tracks to
-/// embed) is ffmpeg's, decided before the first byte of the file, so that a stream we cannot carry is never a wrong file.
+/// embed) is ffmpeg's, decided before the first byte of the file; a fragment met later that we cannot carry sends the
+/// whole file to ffmpeg again (<see cref="VideoPipeline"/>), so that a stream we cannot carry is never a wrong file.
 /// </summary>
 public sealed class Mp4Merger(ILogger<Mp4Merger> logger)
 {
