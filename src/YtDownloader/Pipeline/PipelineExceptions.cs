@@ -22,8 +22,8 @@ public sealed class StreamRefusedException(int status, long atByte)
 }
 
 /// <summary>
-/// A stream was refused or cut off part-way and no other provider could go on with it: the message names each provider tried
-/// and what it answered.
+/// A stream was refused or cut off part-way and no other provider could go on with it: the message names each
+/// provider tried and what it answered.
 /// </summary>
 public sealed class StreamRefusedEverywhereException(IReadOnlyList<string> answers, YtDownloaderException? lastFailure)
     : YtDownloaderException(

@@ -4,9 +4,9 @@ namespace YtDownloader.Pipeline;
 
 /// <summary>
 /// One job's way past a refused client: when the media server refuses a stream part-way (or fails it at one byte
-/// try after try), the video is asked for
-/// again of every provider but those refused, and the same stream (same itag, same length: the same bytes) is
-/// fetched from the new provider's URL, on from the byte where the refusal came, under the running ffmpeg and upload.
+/// try after try), the video is asked for again of every provider but those refused, and the same stream (same itag,
+/// same length: the same bytes) is fetched from the new provider's URL, on from the byte where the refusal came,
+/// under the running merge and upload.
 /// Shared by the job's streams: the first refusal switches provider, the other stream then takes the new URL too.
 /// </summary>
 internal sealed class ProviderFailover(
