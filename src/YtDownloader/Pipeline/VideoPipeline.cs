@@ -197,8 +197,13 @@ public sealed class VideoPipeline(
         var (videoShare, audioShare) = plan.Video.ContentLength is { } v && plan.Audio?.ContentLength is { } a && v + a > 0
             ? ((double)v / (v + a), (double)a / (v + a))
             : (1, 1);
-        await using (var video = fetcher.Open(plan.Video, videoShare, transfer.AddFetched, failover))
-        await using (var audio = plan.Audio is null ? null : fetcher.Open(plan.Audio, audioShare, transfer.AddFetched, failover))
+        (MediaSession Video, MediaSession? Audio) OpenSessions() =>
+            (fetcher.Open(plan.Video, videoShare, transfer.AddFetched, failover),
+             plan.Audio is null ? null : fetcher.Open(plan.Audio, audioShare, transfer.AddFetched, failover));
+
+        var (video, audio) = OpenSessions();
+        await using (video)
+        await using (audio)
         {
             if (await mp4.TryOpenAsync(plan, video, audio, extras, transfer.AddDownloaded, cancellationToken) is not { } merged)
                 return await MergeWithFfmpegAndStoreAsync(plan, key, description, extras, transfer, video, audio, cancellationToken);
@@ -218,9 +223,10 @@ public sealed class VideoPipeline(
 
         // Fresh sessions: the first ones gave back each chunk once read. The bytes are fetched a second time, and counted.
         transfer.RestartDownload();
-        await using var again = fetcher.Open(plan.Video, videoShare, transfer.AddFetched, failover);
-        await using var againAudio = plan.Audio is null ? null : fetcher.Open(plan.Audio, audioShare, transfer.AddFetched, failover);
-        return await MergeWithFfmpegAndStoreAsync(plan, key, description, extras, transfer, again, againAudio, cancellationToken);
+        var (again, againAudio) = OpenSessions();
+        await using (again)
+        await using (againAudio)
+            return await MergeWithFfmpegAndStoreAsync(plan, key, description, extras, transfer, again, againAudio, cancellationToken);
     }
 
     private async Task<StoredObject> MergeWithFfmpegAndStoreAsync(
