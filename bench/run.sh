@@ -80,9 +80,13 @@ else
 fi
 
 echo "bench: building (Release)" >&2
-for project in src/YtDownloader bench/YtDownloader.Bench bench/YtDownloader.MicroBenchmarks; do
+for project in bench/YtDownloader.Bench bench/YtDownloader.MicroBenchmarks; do
   dotnet build "$project" -c Release -m:1 -v quiet -nologo >&2
 done
+# The server as users run it (scripts/run.sh, scripts/publish.sh): published for this machine, compiled ahead of time.
+runtime=$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')
+echo "bench: publishing the server for $runtime" >&2
+dotnet publish src/YtDownloader -c Release --runtime "$runtime" --self-contained false -o "$work/server" -v quiet -nologo >&2
 
 if [ "${#only[@]}" -eq 0 ] || [[ ",${only[1]}," == *,6,* ]]; then
   echo "bench: micro benchmarks (BenchmarkDotNet, short job, in process)" >&2
@@ -93,7 +97,7 @@ fi
 echo "bench: end-to-end benchmarks, size $size" >&2
 dotnet bench/YtDownloader.Bench/bin/Release/net10.0/YtDownloader.Bench.dll \
   --size "$size" \
-  --server "$root/src/YtDownloader/bin/Release/net10.0/YtDownloader.dll" \
+  --server "$work/server/YtDownloader.dll" \
   --s3 "http://127.0.0.1:$S3_PORT" \
   --radosgw-conf "$S3_DIR/ceph.conf" \
   --micro "$work/micro" \

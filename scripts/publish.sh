@@ -4,7 +4,8 @@
 #   scripts/publish.sh [--self-contained] [--runtime linux-x64] [--output dist]
 #
 # Framework-dependent by default (the server needs the .NET 10 ASP.NET Core runtime); --self-contained bundles the
-# runtime for the given runtime identifier (default linux-x64), so the server needs nothing but the tarball and ffmpeg.
+# runtime too, so the server needs nothing but the tarball and ffmpeg. Either way it is built for one runtime
+# identifier (default linux-x64) and compiled ahead of time (ReadyToRun: less memory, a quicker first answer).
 # The WebAssembly link-check module is published with the service by its own build. Nothing is downloaded but NuGet
 # packages from the configured feed.
 set -euo pipefail
@@ -27,18 +28,13 @@ while [ "$#" -gt 0 ]; do
 done
 
 version=$(git describe --tags --always --dirty 2>/dev/null || echo dev)
-kind=$([ "$self_contained" = true ] && echo "$runtime" || echo "framework-dependent")
+kind=$([ "$self_contained" = true ] && echo "$runtime" || echo "$runtime-framework-dependent")
 name="ytdownloader-$version-$kind"
 stage=$(mktemp -d "${TMPDIR:-/tmp}/ytdownloader-publish.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=${DOTNET_CLI_TELEMETRY_OPTOUT:-1} DOTNET_NOLOGO=${DOTNET_NOLOGO:-1}
-args=(publish src/YtDownloader/YtDownloader.csproj -c Release -o "$stage/$name")
-if [ "$self_contained" = true ]; then
-  args+=(--runtime "$runtime" --self-contained true)
-else
-  args+=(--self-contained false)
-fi
+args=(publish src/YtDownloader/YtDownloader.csproj -c Release -o "$stage/$name" --runtime "$runtime" --self-contained "$self_contained")
 echo "publish: dotnet ${args[*]}"
 dotnet "${args[@]}"
 

@@ -5,12 +5,14 @@
 # The videos and the jobs database go under ./data of the folder it is started from
 # (data/videos, data/jobs.db), unless Storage__Local__Path or Jobs__DatabasePath say otherwise;
 # the service prints where, with its address, when it has started.
+# It publishes the service for this machine into artifacts/run first (compiled ahead of time: less
+# memory and a quicker first answer than a plain build; seconds when nothing changed), then starts it.
 set -euo pipefail
 
 here=$(pwd)
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# dotnet run starts the service in its project folder: relative paths would land there, not here.
+# The service starts in its publish folder (its settings and page are there): relative paths would land there, not here.
 from_here() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$here" "$1" ;; esac; }
 export Storage__Local__Path=$(from_here "${Storage__Local__Path:-data/videos}")
 export Jobs__DatabasePath=$(from_here "${Jobs__DatabasePath:-data/jobs.db}")
@@ -19,4 +21,10 @@ bash "$root/scripts/install-deps.sh" ffmpeg
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=${DOTNET_CLI_TELEMETRY_OPTOUT:-1}
 export DOTNET_NOLOGO=${DOTNET_NOLOGO:-1}
-exec dotnet run --project "$root/src/YtDownloader/YtDownloader.csproj" -c Release -- "$@"
+runtime=$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')
+published="$root/artifacts/run"
+echo "run: publishing the service for $runtime into $published" >&2
+dotnet publish "$root/src/YtDownloader/YtDownloader.csproj" -c Release --runtime "$runtime" --self-contained false \
+  -o "$published" -v quiet -nologo >&2
+cd "$published"
+exec dotnet YtDownloader.dll "$@"

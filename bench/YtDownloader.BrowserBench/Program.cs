@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using CliWrap;
 using Microsoft.Playwright;
 using YtDownloader.IntegrationTests.TestSupport;
@@ -27,9 +28,11 @@ var chromium = Environment.GetEnvironmentVariable("YTD_TEST_CHROMIUM") ?? "/usr/
 var repository = FindRepository();
 var publishFolder = Directory.CreateTempSubdirectory("ytd-browser-bench-").FullName;
 
-Console.WriteLine($"Publishing the server into {publishFolder} …");
+// For this machine's runtime, as scripts/run.sh and scripts/publish.sh publish it (compiled ahead of time).
+Console.WriteLine($"Publishing the server for {RuntimeInformation.RuntimeIdentifier} into {publishFolder} …");
 await Cli.Wrap("dotnet")
-    .WithArguments(["publish", Path.Combine(repository, "src", "YtDownloader"), "-c", "Release", "-o", publishFolder, "--nologo", "-v", "quiet"])
+    .WithArguments(["publish", Path.Combine(repository, "src", "YtDownloader"), "-c", "Release", "--runtime", RuntimeInformation.RuntimeIdentifier,
+        "--self-contained", "false", "-o", publishFolder, "--nologo", "-v", "quiet"])
     .WithStandardErrorPipe(PipeTarget.ToStream(Console.OpenStandardError()))
     .ExecuteAsync();
 
