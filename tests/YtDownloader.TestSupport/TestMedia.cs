@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using CliWrap;
 using CliWrap.Buffered;
 
@@ -115,36 +114,9 @@ public sealed class TestMedia(MediaShape shape = MediaShape.Dash) : IAsyncLifeti
         EnlargedDuration = TimeSpan.FromSeconds(seconds);
     }
 
-    /// <summary>
-    /// Puts a box of <paramref name="type"/> (e.g. an <c>emsg</c> event message, which DASH streams may carry between
-    /// fragments) before the moof of fragment <paramref name="fragment"/> of a DASH file, and makes the sidx's
-    /// subsegment that much longer: a file whose head and first fragments are the common case and a later one is not.
-    /// Nothing else moves but by the box's size (the DASH layout counts every data offset from its moof).
-    /// </summary>
-    public static async Task InsertBoxBeforeFragmentAsync(MediaFile file, int fragment, string type, int payloadBytes)
-    {
-        var bytes = await File.ReadAllBytesAsync(file.Path);
-        var boxes = new List<(string Type, int Start, int Size)>();
-        for (var at = 0; at < bytes.Length;)
-        {
-            var size = (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(at));
-            boxes.Add((System.Text.Encoding.ASCII.GetString(bytes, at + 4, 4), at, size));
-            at += size;
-        }
-        var sidx = boxes.Single(b => b.Type == "sidx");
-        var moof = boxes.Where(b => b.Type == "moof").ElementAt(fragment);
-        // Version 0 or 1, then the reference ID, timescale, earliest time and first offset (4 or 8 bytes each), 2 reserved, the count.
-        var references = sidx.Start + 8 + (bytes[sidx.Start + 8] == 1 ? 32 : 24);
-        if (BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(references - 2)) != boxes.Count(b => b.Type == "moof"))
-            throw new InvalidOperationException($"{file.Name} does not index one fragment per subsegment.");
-        var reference = bytes.AsSpan(references + 12 * fragment);
-        BinaryPrimitives.WriteUInt32BigEndian(reference, BinaryPrimitives.ReadUInt32BigEndian(reference) + 8 + (uint)payloadBytes);
-
-        var box = new byte[8 + payloadBytes];
-        BinaryPrimitives.WriteUInt32BigEndian(box, (uint)box.Length);
-        System.Text.Encoding.ASCII.GetBytes(type, box.AsSpan(4));
-        await File.WriteAllBytesAsync(file.Path, [.. bytes.AsSpan(0, moof.Start), .. box, .. bytes.AsSpan(moof.Start)]);
-    }
+    /// <summary>A DASH file with a box before one of its fragments (<see cref="SegmentIndexEdits.InsertBoxBeforeFragment"/>), in place.</summary>
+    public static async Task InsertBoxBeforeFragmentAsync(MediaFile file, int fragment, string type, int payloadBytes) =>
+        await File.WriteAllBytesAsync(file.Path, SegmentIndexEdits.InsertBoxBeforeFragment(await File.ReadAllBytesAsync(file.Path), fragment, type, payloadBytes));
 
     /// <summary>The duration of the big files after <see cref="EnlargeAsync"/>.</summary>
     public TimeSpan? EnlargedDuration { get; private set; }

@@ -68,7 +68,7 @@ public sealed class MergedMp4StreamSpecs : IDisposable
         // The sidx may index a run of moof + mdat pairs as one subsegment (ISO/IEC 14496-12 8.16.3): the merge must
         // walk every fragment inside it, not only the first. The video's first two 1 s fragments become one subsegment.
         var video = Path.Combine(_folder, "video-joined.mp4");
-        await File.WriteAllBytesAsync(video, JoinFirstTwoSubsegments(await File.ReadAllBytesAsync(await MakeVideoAsync(), TestContext.Current.CancellationToken)),
+        await File.WriteAllBytesAsync(video, SegmentIndexEdits.JoinFirstTwoSubsegments(await File.ReadAllBytesAsync(await MakeVideoAsync(), TestContext.Current.CancellationToken)),
             TestContext.Current.CancellationToken);
         (await ReadHeadAsync(video)).Subsegments.Count.ShouldBe(2);
         var audio = await MakeAudioAsync();
@@ -118,32 +118,6 @@ public sealed class MergedMp4StreamSpecs : IDisposable
         foreach (var (_, file) in inputs)
             await file.DisposeAsync();
         return (merged, output.ToArray());
-    }
-
-    /// <summary>
-    /// The same file with its sidx's first two references made one (sizes and durations added, the first one's SAP
-    /// kept), so that its first subsegment holds two moof + mdat pairs; the sidx is 12 bytes shorter, nothing else moves
-    /// but by those 12 bytes (ffmpeg's DASH layout counts every data offset from its moof).
-    /// </summary>
-    private static byte[] JoinFirstTwoSubsegments(byte[] file)
-    {
-        var sidx = Box.Children(file, 0, file.Length).Single(b => b.Type == BoxType.Sidx);
-        var fixedSize = 8 + (file[sidx.Start + 8] == 1 ? 32 : 24);
-        var body = file.AsSpan(sidx.Start, sidx.Size);
-        var count = BinaryPrimitives.ReadUInt16BigEndian(body[(fixedSize - 2)..]);
-        count.ShouldBeGreaterThanOrEqualTo((ushort)3);
-        var joined = body[..(sidx.Size - 12)].ToArray();
-        BinaryPrimitives.WriteUInt32BigEndian(joined, (uint)joined.Length);
-        BinaryPrimitives.WriteUInt16BigEndian(joined.AsSpan(fixedSize - 2), (ushort)(count - 1));
-        var first = body[fixedSize..];
-        var second = body[(fixedSize + 12)..];
-        BinaryPrimitives.WriteUInt32BigEndian(joined.AsSpan(fixedSize),
-            BinaryPrimitives.ReadUInt32BigEndian(first) + BinaryPrimitives.ReadUInt32BigEndian(second));
-        BinaryPrimitives.WriteUInt32BigEndian(joined.AsSpan(fixedSize + 4),
-            BinaryPrimitives.ReadUInt32BigEndian(first[4..]) + BinaryPrimitives.ReadUInt32BigEndian(second[4..]));
-        first[8..12].CopyTo(joined.AsSpan(fixedSize + 8));
-        body[(fixedSize + 24)..].CopyTo(joined.AsSpan(fixedSize + 12));
-        return [.. file.AsSpan(0, sidx.Start), .. joined, .. file.AsSpan(sidx.End)];
     }
 
     /// <summary>The top-level moofs of a file: each one's mfhd sequence number and tfhd track ID.</summary>
