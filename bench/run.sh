@@ -83,10 +83,8 @@ echo "bench: building (Release)" >&2
 for project in bench/YtDownloader.Bench bench/YtDownloader.MicroBenchmarks; do
   dotnet build "$project" -c Release -m:1 -v quiet -nologo >&2
 done
-# The server as users run it (scripts/run.sh, scripts/publish.sh): published for this machine, compiled ahead of time.
-runtime=$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')
-echo "bench: publishing the server for $runtime" >&2
-dotnet publish src/YtDownloader -c Release --runtime "$runtime" --self-contained false -o "$work/server" -v quiet -nologo >&2
+# The server as scripts/run.sh runs it: published for this machine, compiled ahead of time.
+bash scripts/publish-here.sh "$work/server"
 
 if [ "${#only[@]}" -eq 0 ] || [[ ",${only[1]}," == *,6,* ]]; then
   echo "bench: micro benchmarks (BenchmarkDotNet, short job, in process)" >&2

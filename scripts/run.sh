@@ -5,8 +5,7 @@
 # The videos and the jobs database go under ./data of the folder it is started from
 # (data/videos, data/jobs.db), unless Storage__Local__Path or Jobs__DatabasePath say otherwise;
 # the service prints where, with its address, when it has started.
-# It publishes the service for this machine into artifacts/run first (compiled ahead of time: less
-# memory and a quicker first answer than a plain build; seconds when nothing changed), then starts it.
+# It publishes the service for this machine into artifacts/run first (scripts/publish-here.sh), then starts it.
 set -euo pipefail
 
 here=$(pwd)
@@ -21,10 +20,7 @@ bash "$root/scripts/install-deps.sh" ffmpeg
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=${DOTNET_CLI_TELEMETRY_OPTOUT:-1}
 export DOTNET_NOLOGO=${DOTNET_NOLOGO:-1}
-runtime=$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')
 published="$root/artifacts/run"
-echo "run: publishing the service for $runtime into $published" >&2
-dotnet publish "$root/src/YtDownloader/YtDownloader.csproj" -c Release --runtime "$runtime" --self-contained false \
-  -o "$published" -v quiet -nologo >&2
+bash "$root/scripts/publish-here.sh" "$published"
 cd "$published"
 exec dotnet YtDownloader.dll "$@"

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using CliWrap;
 using Microsoft.Playwright;
 using YtDownloader.IntegrationTests.TestSupport;
@@ -28,11 +27,10 @@ var chromium = Environment.GetEnvironmentVariable("YTD_TEST_CHROMIUM") ?? "/usr/
 var repository = FindRepository();
 var publishFolder = Directory.CreateTempSubdirectory("ytd-browser-bench-").FullName;
 
-// For this machine's runtime, as scripts/run.sh and scripts/publish.sh publish it (compiled ahead of time).
-Console.WriteLine($"Publishing the server for {RuntimeInformation.RuntimeIdentifier} into {publishFolder} …");
-await Cli.Wrap("dotnet")
-    .WithArguments(["publish", Path.Combine(repository, "src", "YtDownloader"), "-c", "Release", "--runtime", RuntimeInformation.RuntimeIdentifier,
-        "--self-contained", "false", "-o", publishFolder, "--nologo", "-v", "quiet"])
+// As scripts/run.sh runs it: published for this machine, compiled ahead of time.
+Console.WriteLine($"Publishing the server into {publishFolder} …");
+await Cli.Wrap("bash")
+    .WithArguments([Path.Combine(repository, "scripts", "publish-here.sh"), publishFolder])
     .WithStandardErrorPipe(PipeTarget.ToStream(Console.OpenStandardError()))
     .ExecuteAsync();
 
