@@ -31,12 +31,20 @@ public sealed partial class ReadmeExamplesSpecs(ServiceFixture fixture) : IClass
         var settings = ServiceFactory.S3Settings(fixture.Origin, fixture.S3);
         settings["Jobs:DatabasePath"] = Path.Combine(Directory.CreateTempSubdirectory("ytd-readme-").FullName, "jobs.db");
         await using var service = await ServerProcess.StartAsync(settings);
-        var failures = new List<string>();
 
+        var failures = await DisagreementsAsync(service.BaseUrl);
+
+        failures.ShouldBeEmpty(string.Join("\n\n", failures));
+    }
+
+    /// <summary>Runs every curl example against a running service; each answer that is not what the README shows, with why.</summary>
+    public static async Task<List<string>> DisagreementsAsync(Uri service)
+    {
+        var failures = new List<string>();
         foreach (var example in Examples())
         {
-            var command = example.Command.Replace("http://localhost:8080", service.BaseUrl.ToString().TrimEnd('/'), StringComparison.Ordinal)
-                .Replace("localhost:8080", service.BaseUrl.Authority, StringComparison.Ordinal);
+            var command = example.Command.Replace("http://localhost:8080", service.ToString().TrimEnd('/'), StringComparison.Ordinal)
+                .Replace("localhost:8080", service.Authority, StringComparison.Ordinal);
             // The status after the body, on a line of its own; -sS: no progress meter, errors still said.
             var run = await Cli.Wrap("bash").WithArguments(["-c", $"{command} -sS --max-time 120 -w '\\n%{{http_code}}'"])
                 .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
@@ -46,8 +54,7 @@ public sealed partial class ReadmeExamplesSpecs(ServiceFixture fixture) : IClass
             if (Disagreement(example, status, body) is { } why)
                 failures.Add($"{example.Command}\n  {why}\n  answered {status}: {body}");
         }
-
-        failures.ShouldBeEmpty(string.Join("\n\n", failures));
+        return failures;
     }
 
     /// <summary>Why the answer is not what the README shows: another kind of status, or a field it shows that is missing.</summary>

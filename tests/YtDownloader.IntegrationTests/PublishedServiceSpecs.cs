@@ -1,0 +1,128 @@
+using System.Net;
+using CliWrap;
+using CliWrap.Buffered;
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
+using YtDownloader.IntegrationTests.TestSupport;
+
+namespace YtDownloader.IntegrationTests;
+
+/// <summary>
+/// The service published as <c>scripts/run.sh</c>, the benches and <c>deploy/</c> run it (self-contained, the
+/// framework trimmed, ReadyToRun: <c>scripts/publish-here.sh</c>), once for the class, with its build kept apart from
+/// the checkout's (<c>--artifacts-path</c>) so that it never races the tests' own build; and a PostgreSQL server for
+/// its jobs.
+/// </summary>
+public sealed class PublishedServiceFixture : ServiceFixture
+{
+    private readonly DirectoryInfo _workspace = Directory.CreateTempSubdirectory("ytd-published-");
+
+    public PostgresServer Postgres { get; } = new();
+
+    /// <summary>The published folder; <c>YtDownloader.dll</c> in it is what a user starts.</summary>
+    public string Folder => Path.Combine(_workspace.FullName, "service");
+
+    public override async ValueTask InitializeAsync()
+    {
+        await Postgres.InitializeAsync();
+        await base.InitializeAsync();
+        var publish = await Cli.Wrap("bash")
+            .WithArguments([Path.Combine(Repository.Root, "scripts", "publish-here.sh"), Folder, "--artifacts-path", Path.Combine(_workspace.FullName, "build")])
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(new CancellationTokenSource(TimeSpan.FromMinutes(20)).Token);
+        publish.ExitCode.ShouldBe(0, publish.StandardError + publish.StandardOutput);
+    }
+
+    /// <summary>The published service on the test S3 bucket and the fake origin, with its jobs in a new PostgreSQL database.</summary>
+    public async Task<ServerProcess> StartAsync()
+    {
+        var settings = ServiceFactory.S3Settings(Origin, S3);
+        settings["ConnectionStrings:Jobs"] = await Postgres.CreateDatabaseAsync();
+        return await ServerProcess.StartAsync(settings, Path.Combine(Folder, "YtDownloader.dll"));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Postgres.DisposeAsync();
+        // The published service and its separate build are hundreds of megabytes.
+        _workspace.Delete(recursive: true);
+    }
+}
+
+/// <summary>
+/// What trimming the framework could break, run on the published service: the trimmer keeps what it sees called, so
+/// anything reached only by reflection (JSON bodies, options binding, the OpenAPI document, metrics, the player's
+/// JavaScript engine, PostgreSQL, the S3 SDK, ffmpeg's process) is exercised here as a user meets it.
+/// </summary>
+public sealed class PublishedServiceSpecs(PublishedServiceFixture fixture) : IClassFixture<PublishedServiceFixture>
+{
+    [Fact]
+    public async Task The_published_service_runs_on_the_runtime_it_carries()
+    {
+        await using var service = await fixture.StartAsync();
+
+        var mapped = await File.ReadAllTextAsync($"/proc/{service.Pid}/maps");
+        mapped.ShouldContain(Path.Combine(fixture.Folder, "libcoreclr.so"));
+        mapped.ShouldContain(Path.Combine(fixture.Folder, "System.Private.CoreLib.dll"));
+    }
+
+    [Fact]
+    public async Task The_published_service_answers_every_curl_example_of_the_README_as_the_README_shows()
+    {
+        fixture.Origin.Youtube["dQw4w9WgXcQ"] = YoutubeBehaviour.Playable;
+        await using var service = await fixture.StartAsync();
+
+        var failures = await ReadmeExamplesSpecs.DisagreementsAsync(service.BaseUrl);
+
+        failures.ShouldBeEmpty(string.Join("\n\n", failures) + string.Join('\n', service.Output));
+    }
+
+    [Theory]
+    [InlineData("1080p", "h264")] // our own merge of DASH H.264 and AAC
+    [InlineData("480p", "vp9")] // ffmpeg's merge
+    public async Task A_ciphered_video_is_deciphered_merged_and_stored_by_the_published_service(string quality, string codec)
+    {
+        var id = ("p" + Guid.NewGuid().ToString("N"))[..11];
+        // Only the embedded player plays it, with signatureCipher URLs: the player's JavaScript must run (Jint).
+        fixture.Origin.Youtube[id] = YoutubeBehaviour.CipherOnly;
+        await using var service = await fixture.StartAsync();
+        using var http = service.CreateClient();
+
+        var (status, job, _) = await http.CreateJobAsync(id, quality);
+        status.ShouldBe(HttpStatusCode.Accepted, job.ToString());
+        var ended = await http.WaitForEndAsync(job.Text("id"), TimeSpan.FromMinutes(2));
+
+        ended.Text("phase").ShouldBe("done", ended + string.Join('\n', service.Output));
+        var stored = await fixture.S3.DownloadAsync(ended.GetProperty("result").Text("key"), Directory.CreateTempSubdirectory("ytd-published-").FullName);
+        var probe = await Ffprobe.ProbeAsync(stored);
+        probe.Video.CodecName.ShouldBe(codec);
+        probe.Audio.CodecName.ShouldBe("aac");
+        probe.Duration.ShouldBe(TestMedia.DurationSeconds, tolerance: 0.2);
+        (await fixture.S3.ListOpenUploadsAsync()).ShouldNotContain(u => u.Key.Contains(id, StringComparison.Ordinal));
+        (await http.ListJobsAsync()).ShouldContain(j => j.Text("id") == job.Text("id"), "the job is listed from PostgreSQL");
+    }
+
+    [Fact]
+    public async Task The_published_service_describes_its_API_serves_its_page_and_reports_its_metrics()
+    {
+        await using var service = await fixture.StartAsync();
+        using var http = service.CreateClient();
+
+        var read = OpenApiDocument.Parse(await http.GetStringAsync("/openapi/v1.json"), "json", new OpenApiReaderSettings());
+        var reference = await http.GetAsync("/api/docs/");
+        var page = await http.GetAsync("/");
+        var module = await http.GetAsync("/pkg/_framework/dotnet.js");
+        var metrics = await http.GetStringAsync("/metrics");
+
+        read.Diagnostic!.Errors.ShouldBeEmpty(string.Join("; ", read.Diagnostic.Errors.Select(e => $"{e.Pointer}: {e.Message}")));
+        read.Document!.Paths.Keys.ShouldContain("/api/jobs");
+        read.Document.Paths.Keys.ShouldContain("/api/upload-s3");
+        reference.StatusCode.ShouldBe(HttpStatusCode.OK);
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await page.Content.ReadAsStringAsync()).ShouldContain("pkg/_framework/dotnet.js");
+        module.StatusCode.ShouldBe(HttpStatusCode.OK);
+        metrics.ShouldContain("http_server_request_duration_seconds");
+        metrics.ShouldContain("dotnet_gc_collections");
+    }
+}
