@@ -13,18 +13,15 @@ namespace YtDownloader.IntegrationTests;
 /// the checkout's (<c>--artifacts-path</c>) so that it never races the tests' own build; and a PostgreSQL server for
 /// its jobs.
 /// </summary>
-public sealed class PublishedServiceFixture : ServiceFixture
+public sealed class PublishedServiceFixture : PostgresServiceFixture
 {
     private readonly DirectoryInfo _workspace = Directory.CreateTempSubdirectory("ytd-published-");
-
-    public PostgresServer Postgres { get; } = new();
 
     /// <summary>The published folder; <c>YtDownloader.dll</c> in it is what a user starts.</summary>
     public string Folder => Path.Combine(_workspace.FullName, "service");
 
     public override async ValueTask InitializeAsync()
     {
-        await Postgres.InitializeAsync();
         await base.InitializeAsync();
         // A publish into a build folder of its own restores, trims and compiles ahead of time: minutes on a busy machine.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
@@ -39,14 +36,14 @@ public sealed class PublishedServiceFixture : ServiceFixture
     public async Task<ServerProcess> StartAsync()
     {
         var settings = ServiceFactory.S3Settings(Origin, S3);
-        settings["ConnectionStrings:Jobs"] = await Postgres.CreateDatabaseAsync();
+        var (database, connection) = await NewJobsDatabaseAsync();
+        settings[database] = connection;
         return await ServerProcess.StartAsync(settings, Path.Combine(Folder, "YtDownloader.dll"));
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Postgres.DisposeAsync();
         // The published service and its separate build are hundreds of megabytes.
         _workspace.Delete(recursive: true);
     }

@@ -1,7 +1,7 @@
 namespace YtDownloader.IntegrationTests.TestSupport;
 
 /// <summary>The service fixture with a PostgreSQL server of its own: each service gets a new database on it for its jobs.</summary>
-public sealed class PostgresServiceFixture : ServiceFixture
+public class PostgresServiceFixture : ServiceFixture
 {
     public PostgresServer Postgres { get; } = new();
 
