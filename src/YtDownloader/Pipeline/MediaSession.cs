@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using YtDownloader.Sources;
@@ -82,6 +83,11 @@ public interface IStreamReplacer
 public sealed class MediaSession : IAsyncDisposable
 {
     private const int ReadSize = 64 * 1024;
+
+    // A range's last bytes are read through a small pooled array and copied. The socket keeps the buffer of its
+    // last read while its connection idles in the client's pool, so reading them straight into the chunk would
+    // keep the chunk's array alive after the job, one per idle connection (docs/benchmarks.md, figure 9).
+    private const int TailSize = 16 * 1024;
 
     // Bytes handed to a destination per write: a chunk-sized write would have the feed's HTTP server copy and hold
     // a whole chunk per connection.
@@ -471,11 +477,13 @@ public sealed class MediaSession : IAsyncDisposable
                 await using var body = await response.Content.ReadAsStreamAsync(idle.Token);
                 while (chunk.Filled < chunk.Length)
                 {
-                    var want = (int)Math.Min(ReadSize, skip > 0 ? skip : chunk.Length - chunk.Filled);
+                    var missing = chunk.Length - chunk.Filled;
+                    var inTail = skip == 0 && missing <= TailSize;
+                    var want = (int)Math.Min(ReadSize, skip > 0 ? skip : inTail ? missing : missing - TailSize);
                     // Skipped bytes land where the chunk's next bytes go and are overwritten by them.
                     var memory = chunk.Buffer.AsMemory(chunk.Filled, want);
                     idle.CancelAfter(_options.IdleTimeout);
-                    var read = await body.ReadAsync(memory, idle.Token);
+                    var read = inTail ? await ReadTailAsync(body, memory, idle.Token) : await body.ReadAsync(memory, idle.Token);
                     if (read == 0)
                         throw new IOException($"The response ended at byte {chunk.Start + chunk.Filled}, before the {chunk.Length - chunk.Filled} bytes it promised.");
                     Interlocked.Add(ref _fetched, read);
@@ -490,6 +498,21 @@ public sealed class MediaSession : IAsyncDisposable
             {
                 throw Stalled();
             }
+        }
+    }
+
+    private static async ValueTask<int> ReadTailAsync(Stream body, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var tail = ArrayPool<byte>.Shared.Rent(destination.Length);
+        try
+        {
+            var read = await body.ReadAsync(tail.AsMemory(0, destination.Length), cancellationToken);
+            tail.AsSpan(0, read).CopyTo(destination.Span);
+            return read;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(tail);
         }
     }
 
