@@ -17,8 +17,7 @@ public sealed class ChunkBufferSpecs(ServiceFixture fixture) : IClassFixture<Ser
     public async Task No_chunk_buffer_stays_reachable_through_the_idle_connections_of_the_client(int chunkSize)
     {
         var video = fixture.Media.Video1080;
-        var format = new MediaFormat(video.Itag, new Uri(fixture.Origin.BaseUrl, $"/media/{video.Name}"), video.MimeType, "mp4",
-            "avc1.640028", null, video.Width, video.Height, video.Fps, video.Bitrate, video.Length, null);
+        var format = fixture.Video1080Format();
         var options = new PipelineOptions { ChunkSize = chunkSize };
         var pool = new BufferPool(mostKeptPerLength: 64);
         using var http = new HttpClient();

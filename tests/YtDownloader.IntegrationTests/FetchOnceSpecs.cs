@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using YtDownloader.IntegrationTests.TestSupport;
 using YtDownloader.Pipeline;
-using YtDownloader.Sources;
 
 namespace YtDownloader.IntegrationTests;
 
@@ -95,8 +94,7 @@ public sealed class FetchOnceSpecs(LargeMediaFixture fixture) : IClassFixture<La
     public async Task A_connection_ffmpeg_has_left_does_not_make_the_session_fetch_a_range_twice()
     {
         var video = fixture.Media.Video1080;
-        var format = new MediaFormat(video.Itag, new Uri(fixture.Origin.BaseUrl, $"/media/{video.Name}"), video.MimeType, "mp4",
-            "avc1.640028", null, video.Width, video.Height, video.Fps, video.Bitrate, video.Length, null);
+        var format = fixture.Video1080Format();
         var options = new PipelineOptions(); // the shipped chunk size and ranges ahead
         using var http = new HttpClient();
         var before = fixture.Origin.ServedBytes(video.Name);

@@ -1,3 +1,5 @@
+using YtDownloader.Sources;
+
 namespace YtDownloader.IntegrationTests.TestSupport;
 
 /// <summary>Generated media, the fake origin and the real S3 server, shared by one test class.</summary>
@@ -18,6 +20,14 @@ public class ServiceFixture : IAsyncLifetime
         var settings = ServiceFactory.S3Settings(Origin, S3);
         Configure(settings);
         Service = ServiceFactory.Start(settings);
+    }
+
+    /// <summary>The 1080p video as a source describes it, at its URL on the fake origin: for specs that open fetch sessions themselves.</summary>
+    public MediaFormat Video1080Format()
+    {
+        var video = Media.Video1080;
+        return new MediaFormat(video.Itag, new Uri(Origin.BaseUrl, $"/media/{video.Name}"), video.MimeType, "mp4",
+            "avc1.640028", null, video.Width, video.Height, video.Fps, video.Bitrate, video.Length, null);
     }
 
     /// <summary>Where a fixture needs other media than the short default files, e.g. larger ones.</summary>
