@@ -122,10 +122,19 @@ public sealed class VideoPipeline(
         await WaitUntilPlayableAsync(video, expected, progress, cancellationToken);
         // One stream that only gets its tags is a download as far as anyone watching can tell.
         var phase = plan.NeedsMerge || plan.NeedsConversion ? PipelinePhase.Muxing : PipelinePhase.Downloading;
-        var transfer = new TransferCounter(phase, expected, video.Provider, progress);
+        var transfer = new TransferCounter(phase, expected, video.Provider, progress, time);
         var failover = new ProviderFailover(sources, video, transfer, (v, c) => WaitUntilPlayableAsync(v, expected, null, c));
 
-        var result = await MuxAndStoreAsync(plan, key, description, extras, transfer, failover, cancellationToken);
+        StoredObject result;
+        try
+        {
+            result = await MuxAndStoreAsync(plan, key, description, extras, transfer, failover, cancellationToken);
+        }
+        catch
+        {
+            transfer.ReportLatest();
+            throw;
+        }
         // After the video: a job that fails on the way leaves no captions of a video that is not there.
         var stored = new List<StoredSubtitle>(subtitles.Count);
         for (var i = 0; i < subtitles.Count; i++)
@@ -241,15 +250,23 @@ public sealed class VideoPipeline(
 
 /// <summary>
 /// Counts bytes in from the source, taken from the media server and out to storage, and who serves the streams;
-/// reports all of it on every change, on the caller's thread and in order (<see cref="Progress{T}"/> would post to
-/// the thread pool and reorder).
+/// reports on the caller's thread and in order (<see cref="Progress{T}"/> would post to the thread pool and reorder).
+/// Bytes moving are reported at most every <see cref="BytesReportInterval"/>: a read of 64 KiB made a report, and each
+/// became a snapshot of the job with its closure and change signal, a third of a job's allocations per byte, while
+/// nothing looks more often (the event stream sends every 250 ms, the database keeps one every 400 ms, the speed
+/// takes a sample every 100 ms). Everything else (a part stored, a handover, a restart) is reported at once, with
+/// the latest counts, and so is the end either way (<see cref="ReportLatest"/>).
 /// </summary>
-internal sealed class TransferCounter(PipelinePhase phase, long? expected, string provider, IProgress<PipelineProgress>? progress)
+internal sealed class TransferCounter(PipelinePhase phase, long? expected, string provider, IProgress<PipelineProgress>? progress, TimeProvider time)
 {
+    internal static readonly TimeSpan BytesReportInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly Lock _gate = new();
+    private readonly long _interval = (long)(BytesReportInterval.TotalSeconds * time.TimestampFrequency);
     private long _downloaded;
     private long _fetched;
     private long _stored;
+    private long _lastBytesReport = long.MinValue;
     private string _provider = provider;
     private IReadOnlyList<ProviderHandover> _handovers = [];
 
@@ -258,7 +275,7 @@ internal sealed class TransferCounter(PipelinePhase phase, long? expected, strin
     public void AddDownloaded(int bytes)
     {
         Interlocked.Add(ref _downloaded, bytes);
-        Report();
+        ReportBytes();
     }
 
     /// <summary>The file starts again: nothing of the source is in it yet (what was taken from the media server stays counted).</summary>
@@ -272,7 +289,7 @@ internal sealed class TransferCounter(PipelinePhase phase, long? expected, strin
     public void AddFetched(int bytes)
     {
         Interlocked.Add(ref _fetched, bytes);
-        Report();
+        ReportBytes();
     }
 
     public void AddHandover(ProviderHandover handover)
@@ -297,7 +314,20 @@ internal sealed class TransferCounter(PipelinePhase phase, long? expected, strin
         }
     }
 
+    /// <summary>The counts as they are now, whenever the last report was: a run that fails leaves them exact.</summary>
+    public void ReportLatest() => Report();
+
     private void Report() => progress?.Report(Current(phase));
+
+    private void ReportBytes()
+    {
+        var now = time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastBytesReport);
+        // Of two reads at once past the interval, the one that moves the mark reports; it reads both counts then.
+        if ((last != long.MinValue && now - last < _interval) || Interlocked.CompareExchange(ref _lastBytesReport, now, last) != last)
+            return;
+        Report();
+    }
 
     private sealed class StoredProgress(TransferCounter counter) : IProgress<long>
     {
