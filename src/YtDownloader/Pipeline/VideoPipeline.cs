@@ -135,6 +135,11 @@ public sealed class VideoPipeline(
             transfer.ReportLatest();
             throw;
         }
+        finally
+        {
+            // No report held back by the interval may come after the run's last word.
+            transfer.Dispose();
+        }
         // After the video: a job that fails on the way leaves no captions of a video that is not there.
         var stored = new List<StoredSubtitle>(subtitles.Count);
         for (var i = 0; i < subtitles.Count; i++)
@@ -258,6 +263,7 @@ public sealed class VideoPipeline(
 /// the latest counts, and so is the end either way (<see cref="ReportLatest"/>).
 /// </summary>
 internal sealed class TransferCounter(PipelinePhase phase, long? expected, string provider, IProgress<PipelineProgress>? progress, TimeProvider time)
+    : IDisposable
 {
     internal static readonly TimeSpan BytesReportInterval = TimeSpan.FromMilliseconds(50);
 
@@ -267,6 +273,8 @@ internal sealed class TransferCounter(PipelinePhase phase, long? expected, strin
     private long _fetched;
     private long _stored;
     private long _lastBytesReport = long.MinValue;
+    private int _trailingArmed;
+    private ITimer? _trailing;
     private string _provider = provider;
     private IReadOnlyList<ProviderHandover> _handovers = [];
 
@@ -317,15 +325,46 @@ internal sealed class TransferCounter(PipelinePhase phase, long? expected, strin
     /// <summary>The counts as they are now, whenever the last report was: a run that fails leaves them exact.</summary>
     public void ReportLatest() => Report();
 
+    public void Dispose() => _trailing?.Dispose();
+
     private void Report() => progress?.Report(Current(phase));
 
     private void ReportBytes()
     {
         var now = time.GetTimestamp();
         var last = Interlocked.Read(ref _lastBytesReport);
-        // Of two reads at once past the interval, the one that moves the mark reports; it reads both counts then.
-        if ((last != long.MinValue && now - last < _interval) || Interlocked.CompareExchange(ref _lastBytesReport, now, last) != last)
+        if (last != long.MinValue && now - last < _interval)
+        {
+            ReportAtTheIntervalsEnd(last + _interval - now);
             return;
+        }
+        // Of two reads at once past the interval, the one that moves the mark reports; it reads both counts then.
+        if (Interlocked.CompareExchange(ref _lastBytesReport, now, last) == last)
+            Report();
+    }
+
+    /// <summary>
+    /// Bytes held back by the interval are reported when it ends, even if no read comes after them: the last burst
+    /// before the upload waits on the S3 server (or the origin stalls) must not leave the job showing a count long gone.
+    /// </summary>
+    private void ReportAtTheIntervalsEnd(long ticksLeft)
+    {
+        if (Interlocked.CompareExchange(ref _trailingArmed, 1, 0) != 0)
+            return;
+        var due = TimeSpan.FromSeconds((double)Math.Max(ticksLeft, 1) / time.TimestampFrequency);
+        var timer = Volatile.Read(ref _trailing);
+        if (timer is null)
+        {
+            timer = time.CreateTimer(static state => ((TransferCounter)state!).ReportTrailing(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Volatile.Write(ref _trailing, timer);
+        }
+        timer.Change(due, Timeout.InfiniteTimeSpan);
+    }
+
+    private void ReportTrailing()
+    {
+        Interlocked.Exchange(ref _lastBytesReport, time.GetTimestamp());
+        Volatile.Write(ref _trailingArmed, 0);
         Report();
     }
 

@@ -12,9 +12,9 @@ public sealed class TransferCounterSpecs
         new(PipelinePhase.Muxing, 1_000_000_000, "android_vr", new ReportList(_reports), _time);
 
     [Fact]
-    public void Reads_within_the_interval_make_one_report_and_the_next_one_after_it_carries_every_byte()
+    public void Reads_within_the_interval_make_one_report_and_the_one_at_its_end_carries_every_byte()
     {
-        var counter = NewCounter();
+        using var counter = NewCounter();
 
         for (var read = 0; read < 1_000; read++)
         {
@@ -24,17 +24,49 @@ public sealed class TransferCounterSpecs
 
         _reports.Count.ShouldBe(1);
         _time.Advance(TransferCounter.BytesReportInterval);
-        counter.AddDownloaded(1);
 
         _reports.Count.ShouldBe(2);
-        _reports[^1].BytesDownloaded.ShouldBe(1_000 * 65_536 + 1);
+        _reports[^1].BytesDownloaded.ShouldBe(1_000 * 65_536);
         _reports[^1].BytesFetched.ShouldBe(1_000 * 65_536);
+    }
+
+    [Fact]
+    public void Bytes_held_back_by_the_interval_are_reported_when_it_ends_even_with_no_read_after_them()
+    {
+        using var counter = NewCounter();
+        counter.AddDownloaded(1_000);
+        counter.AddDownloaded(295_000);
+        counter.AddFetched(296_000);
+        _reports.Count.ShouldBe(1);
+
+        _time.Advance(TransferCounter.BytesReportInterval - TimeSpan.FromMilliseconds(1));
+        _reports.Count.ShouldBe(1);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        _reports.Count.ShouldBe(2);
+        _reports[^1].BytesDownloaded.ShouldBe(296_000);
+        _reports[^1].BytesFetched.ShouldBe(296_000);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _reports.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public void After_it_is_disposed_no_held_back_report_comes()
+    {
+        var counter = NewCounter();
+        counter.AddDownloaded(1_000);
+        counter.AddDownloaded(2_000);
+
+        counter.Dispose();
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        _reports.Count.ShouldBe(1);
     }
 
     [Fact]
     public void A_gigabyte_in_64_KiB_reads_at_200_MB_per_second_makes_twenty_reports_a_second()
     {
-        var counter = NewCounter();
+        using var counter = NewCounter();
         var readsPerSecond = 200_000_000 / 65_536;
 
         for (var read = 0; read < 5 * readsPerSecond; read++)
@@ -54,7 +86,7 @@ public sealed class TransferCounterSpecs
     [InlineData("the end of a run")]
     public void Anything_but_bytes_moving_is_reported_at_once_with_the_latest_counts(string change)
     {
-        var counter = NewCounter();
+        using var counter = NewCounter();
         counter.AddDownloaded(10);
         counter.AddFetched(20);
         counter.AddDownloaded(30);
