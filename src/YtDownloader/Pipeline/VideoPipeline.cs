@@ -255,7 +255,8 @@ public sealed class VideoPipeline(
 
 /// <summary>
 /// Counts bytes in from the source, taken from the media server and out to storage, and who serves the streams;
-/// reports on the caller's thread and in order (<see cref="Progress{T}"/> would post to the thread pool and reorder).
+/// reports on the caller's thread (or, for bytes held back, on the timer's at the interval's end) and in order: one
+/// report at a time, each with the counts of its moment (<see cref="Progress{T}"/> would post to the thread pool and reorder).
 /// Bytes moving are reported at most every <see cref="BytesReportInterval"/>: a read of 64 KiB made a report, and each
 /// became a snapshot of the job with its closure and change signal, a third of a job's allocations per byte, while
 /// nothing looks more often (the event stream sends every 250 ms, the database keeps one every 400 ms, the speed
@@ -268,6 +269,7 @@ internal sealed class TransferCounter(PipelinePhase phase, long? expected, strin
     internal static readonly TimeSpan BytesReportInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly Lock _gate = new();
+    private readonly Lock _reporting = new();
     private readonly long _interval = (long)(BytesReportInterval.TotalSeconds * time.TimestampFrequency);
     private long _downloaded;
     private long _fetched;
@@ -327,7 +329,12 @@ internal sealed class TransferCounter(PipelinePhase phase, long? expected, strin
 
     public void Dispose() => _trailing?.Dispose();
 
-    private void Report() => progress?.Report(Current(phase));
+    private void Report()
+    {
+        // Taken and told under one lock: a held-back report on the timer's thread never lands after a newer one.
+        lock (_reporting)
+            progress?.Report(Current(phase));
+    }
 
     private void ReportBytes()
     {
@@ -352,13 +359,9 @@ internal sealed class TransferCounter(PipelinePhase phase, long? expected, strin
         if (Interlocked.CompareExchange(ref _trailingArmed, 1, 0) != 0)
             return;
         var due = TimeSpan.FromSeconds((double)Math.Max(ticksLeft, 1) / time.TimestampFrequency);
-        var timer = Volatile.Read(ref _trailing);
-        if (timer is null)
-        {
-            timer = time.CreateTimer(static state => ((TransferCounter)state!).ReportTrailing(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            Volatile.Write(ref _trailing, timer);
-        }
-        timer.Change(due, Timeout.InfiniteTimeSpan);
+        // Only the caller that armed it gets here, until the timer has fired: one timer per run, made on first need.
+        _trailing ??= time.CreateTimer(static state => ((TransferCounter)state!).ReportTrailing(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _trailing.Change(due, Timeout.InfiniteTimeSpan);
     }
 
     private void ReportTrailing()
