@@ -106,6 +106,31 @@ public sealed class MuxFeedServer(ILogger<MuxFeedServer> logger) : IAsyncDisposa
         }
     }
 
+    /// <summary>
+    /// Writes input <paramref name="index"/> whole into <paramref name="stdin"/>, ffmpeg's standard input, for an
+    /// input it reads front to back: the same session and count as over HTTP, without the HTTP server between us.
+    /// Never throws: it ends when the input is written (closing the pipe, which ffmpeg reads as the end of the
+    /// input), when ffmpeg closes its end, or when the mux ends; a download failure is kept as the feed's.
+    /// </summary>
+    public async Task PipeAsync(FeedRegistration feed, int index, Stream stdin)
+    {
+        var session = feed.Inputs[index];
+        try
+        {
+            await using (stdin)
+                await session.CopyToAsync(0, await session.GetLengthAsync(feed.Ended), stdin, feed.OnFed, feed.Ended);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The mux ended, or ffmpeg exited before reading all of it (its own words say why): not the input's fault.
+        }
+        catch (YtDownloaderException ex)
+        {
+            feed.Failure ??= ex;
+            logger.LogWarning("Feeding stream {Itag} to ffmpeg failed: {Error}", session.Format.Itag, ex.Message);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_app is not null)
@@ -114,7 +139,7 @@ public sealed class MuxFeedServer(ILogger<MuxFeedServer> logger) : IAsyncDisposa
     }
 }
 
-/// <summary>The inputs of one mux, reachable at <see cref="UrlOf"/> until disposed.</summary>
+/// <summary>The inputs of one mux, reachable at <see cref="UrlOf"/> (or piped, <see cref="MuxFeedServer.PipeAsync"/>) until disposed.</summary>
 public sealed class FeedRegistration(
     string token, IReadOnlyList<MediaSession> inputs, Uri baseUrl, Action<int> onFed, Action<FeedRegistration> onDispose)
     : IDisposable
@@ -128,7 +153,21 @@ public sealed class FeedRegistration(
     /// <summary>The first download failure behind a broken input, if any.</summary>
     public YtDownloaderException? Failure { get; set; }
 
+    // Cancelled, never disposed: a piped input's copy may still look at the token after the mux ended, and a
+    // source without a timer holds nothing that needs releasing.
+    private readonly CancellationTokenSource _ended = new();
+    private int _disposed;
+
+    /// <summary>Cancelled when the mux ends: stops an input still being piped.</summary>
+    public CancellationToken Ended => _ended.Token;
+
     public Uri UrlOf(int index) => new(baseUrl, $"/{Token}/{index}");
 
-    public void Dispose() => onDispose(this);
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
+        _ended.Cancel();
+        onDispose(this);
+    }
 }

@@ -35,7 +35,8 @@ public class FfmpegMuxerSpecs
         var feed = new FeedRegistration("token", [], new Uri("http://127.0.0.1:9/"), _ => { }, _ => { });
         (string Language, string Path)[] subtitles = plan.Output == OutputFormat.Mp4 ? [("eng", "/tmp/s0.vtt"), ("deu", "/tmp/s1.vtt")] : [];
         var cover = plan.Output == OutputFormat.Mp3 ? null : "/tmp/cover.jpg";
-        var arguments = FfmpegMuxer.Arguments(plan, feed, new FfmpegMuxer.ExtraFiles("/tmp/metadata.txt", cover, subtitles), inputsOnMainThread);
+        var arguments = FfmpegMuxer.Arguments(
+            plan, feed, new FfmpegMuxer.ExtraFiles("/tmp/metadata.txt", cover, subtitles), inputsOnMainThread, firstInputPiped: false);
 
         var inputs = Enumerable.Range(0, arguments.Length).Where(i => arguments[i] == "-i").ToArray();
         inputs.Length.ShouldBe(inputCount);
@@ -56,6 +57,19 @@ public class FfmpegMuxerSpecs
                 queueSizes[k].ShouldBeGreaterThan(inputs[k - 1]);
         }
         arguments[^1].ShouldBe("pipe:1");
+    }
+
+    [Theory]
+    [InlineData(true, "pipe:0")]
+    [InlineData(false, "http://127.0.0.1:9/token/0")]
+    public void The_first_input_is_read_from_stdin_when_piped_and_the_second_always_from_the_feed(bool piped, string firstInput)
+    {
+        var feed = new FeedRegistration("token", [], new Uri("http://127.0.0.1:9/"), _ => { }, _ => { });
+        var arguments = FfmpegMuxer.Arguments(
+            Plan(withAudio: true), feed, new FfmpegMuxer.ExtraFiles("/tmp/metadata.txt", null, []), inputsOnMainThread: true, piped);
+
+        var sources = Enumerable.Range(0, arguments.Length).Where(i => arguments[i] == "-i").Select(i => arguments[i + 1]).ToArray();
+        sources.ShouldBe([firstInput, "http://127.0.0.1:9/token/1", "file:/tmp/metadata.txt"]);
     }
 
     private static DownloadPlan Plan(bool withAudio, OutputFormat output = OutputFormat.Mp4)
