@@ -117,17 +117,30 @@ public sealed class MuxFeedServer(ILogger<MuxFeedServer> logger) : IAsyncDisposa
         var session = feed.Inputs[index];
         try
         {
-            await using (stdin)
-                await session.CopyToAsync(0, await session.GetLengthAsync(feed.Ended), stdin, feed.OnFed, feed.Ended);
+            await session.CopyToAsync(0, await session.GetLengthAsync(feed.Ended), stdin, feed.OnFed, feed.Ended);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or IOException)
         {
-            // The mux ended, or ffmpeg exited before reading all of it (its own words say why): not the input's fault.
+            // The mux ended (its sessions may be gone already), or ffmpeg exited before reading all of it (its own
+            // words say why): not the input's fault.
         }
         catch (YtDownloaderException ex)
         {
+            // Kept before the pipe closes: ffmpeg may take the early end as the input's end and exit 0, and
+            // FfmpegOutput must then find the failure, not a clean end.
             feed.Failure ??= ex;
             logger.LogWarning("Feeding stream {Itag} to ffmpeg failed: {Error}", session.Format.Itag, ex.Message);
+        }
+        finally
+        {
+            try
+            {
+                await stdin.DisposeAsync();
+            }
+            catch (IOException)
+            {
+                // ffmpeg closed its end first.
+            }
         }
     }
 
