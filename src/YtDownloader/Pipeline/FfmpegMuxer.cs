@@ -112,7 +112,7 @@ public sealed class FfmpegMuxer(MuxFeedServer feeds, IOptions<FfmpegOptions> opt
         if (input.Format.Container is not ("mp4" or "m4a"))
             return false;
         await using var head = input.OpenRead();
-        return await Mp4.StreamingLayout.MoovComesFirstAsync(head, cancellationToken);
+        return await Mp4.StreamingLayout.MoovComesFirstAsync(head, await input.GetLengthAsync(cancellationToken), cancellationToken);
     }
 
     /// <summary>Removes ffmpeg's folder of extras.</summary>

@@ -169,17 +169,15 @@ public sealed class FeedRegistration(
     // Cancelled, never disposed: a piped input's copy may still look at the token after the mux ended, and a
     // source without a timer holds nothing that needs releasing.
     private readonly CancellationTokenSource _ended = new();
-    private int _disposed;
 
     /// <summary>Cancelled when the mux ends: stops an input still being piped.</summary>
     public CancellationToken Ended => _ended.Token;
 
     public Uri UrlOf(int index) => new(baseUrl, $"/{Token}/{index}");
 
+    // Both steps are safe twice: cancelling an already cancelled source does nothing, and the server forgets a feed once.
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-            return;
         _ended.Cancel();
         onDispose(this);
     }

@@ -45,91 +45,39 @@ public static class DashHeadReader
 
     public static async Task<DashHead> ReadAsync(Stream source, long length, CancellationToken cancellationToken)
     {
-        var position = 0L;
-        var header = new byte[16];
+        var boxes = new TopLevelBoxReader(source, length, cancellationToken);
 
-        async Task<(uint Type, long Size, int HeaderSize)> NextBoxAsync()
-        {
-            if (length - position < 8)
-                throw new Mp4LayoutException($"The stream ends at byte {length}, inside its head.");
-            await ReadAsync(header.AsMemory(0, 8));
-            var size = (long)BinaryPrimitives.ReadUInt32BigEndian(header);
-            var type = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(4));
-            var headerSize = 8;
-            if (size == 1)
-            {
-                await ReadAsync(header.AsMemory(8, 8));
-                size = (long)BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(8));
-                headerSize = 16;
-            }
-            if (size < headerSize)
-                throw new Mp4LayoutException($"A {BoxType.NameOf(type)} box of {size} bytes at the top level.");
-            if (position - headerSize + size > length)
-                throw new Mp4LayoutException($"The {BoxType.NameOf(type)} box ends past the stream's {length} bytes.");
-            return (type, size, headerSize);
-        }
-
-        async Task<byte[]> WholeBoxAsync((uint Type, long Size, int HeaderSize) box, int most)
-        {
-            if (box.Size > most)
-                throw new Mp4LayoutException($"A {BoxType.NameOf(box.Type)} box of {box.Size} bytes, more than a DASH head has.");
-            var bytes = new byte[box.Size];
-            header.AsSpan(0, box.HeaderSize).CopyTo(bytes);
-            await ReadAsync(bytes.AsMemory(box.HeaderSize));
-            return bytes;
-        }
-
-        async Task SkipAsync(long count)
-        {
-            var scratch = new byte[(int)Math.Min(count, 64 * 1024)];
-            for (; count > 0; count -= scratch.Length)
-                await ReadAsync(scratch.AsMemory(0, (int)Math.Min(count, scratch.Length)));
-        }
-
-        async Task ReadAsync(Memory<byte> into)
-        {
-            try
-            {
-                await source.ReadExactlyAsync(into, cancellationToken);
-            }
-            catch (EndOfStreamException)
-            {
-                throw new Mp4LayoutException($"The stream ends inside its head, before byte {position + into.Length}.");
-            }
-            position += into.Length;
-        }
-
-        var ftyp = await NextBoxAsync();
+        var ftyp = await boxes.NextAsync();
         if (ftyp.Type != BoxType.Ftyp)
             throw new Mp4LayoutException($"The stream starts with a {BoxType.NameOf(ftyp.Type)} box, not ftyp.");
-        await SkipAsync(ftyp.Size - ftyp.HeaderSize);
+        await boxes.SkipAsync(ftyp.Size - ftyp.HeaderSize);
 
-        var box = await NextBoxAsync();
+        var box = await boxes.NextAsync();
         while (box.Type is BoxType.Free or BoxType.Skip)
         {
-            await SkipAsync(box.Size - box.HeaderSize);
-            box = await NextBoxAsync();
+            await boxes.SkipAsync(box.Size - box.HeaderSize);
+            box = await boxes.NextAsync();
         }
         if (box.Type != BoxType.Moov)
             throw new Mp4LayoutException($"A {BoxType.NameOf(box.Type)} box comes before the moov: the index is not at the start.");
-        var (track, movieTimescale) = ReadMoov(await WholeBoxAsync(box, MostHeadBoxBytes));
+        var (track, movieTimescale) = ReadMoov(await boxes.WholeAsync(box, MostHeadBoxBytes));
 
-        box = await NextBoxAsync();
+        box = await boxes.NextAsync();
         if (box.Type != BoxType.Sidx)
             throw new Mp4LayoutException($"A {BoxType.NameOf(box.Type)} box follows the moov, not a sidx indexing the fragments.");
-        var sidx = await WholeBoxAsync(box, MostHeadBoxBytes);
-        var sidxEnd = position;
+        var sidx = await boxes.WholeAsync(box, MostHeadBoxBytes);
+        var sidxEnd = boxes.Position;
         var (timescale, firstOffset, subsegments) = ReadSidx(sidx, sidxEnd, track.TrackId);
         var fragmentsStart = sidxEnd + firstOffset;
         var end = subsegments.Count == 0 ? fragmentsStart : subsegments[^1].Offset + subsegments[^1].Size;
         if (subsegments.Count == 0 || end != length)
             throw new Mp4LayoutException($"The sidx indexes bytes {fragmentsStart} to {end} of a stream of {length} bytes.");
-        await SkipAsync(firstOffset);
+        await boxes.SkipAsync(firstOffset);
 
-        box = await NextBoxAsync();
+        box = await boxes.NextAsync();
         if (box.Type != BoxType.Moof)
             throw new Mp4LayoutException($"The first fragment starts with a {BoxType.NameOf(box.Type)} box, not moof.");
-        var moof = await WholeBoxAsync(box, MostMoofBytes);
+        var moof = await boxes.WholeAsync(box, MostMoofBytes);
         if (moof.Length >= subsegments[0].Size)
             throw new Mp4LayoutException("The first moof fills its whole subsegment, with no mdat after it.");
         MoofLayout.Find(moof, track.TrackId);

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace YtDownloader.Pipeline.Mp4;
 
 /// <summary>
@@ -13,47 +11,27 @@ public static class StreamingLayout
     private const long MostBytesBeforeMoov = 64 * 1024;
 
     /// <summary>Reads top-level box headers from the start of <paramref name="source"/> until the moov or the media.</summary>
-    public static async Task<bool> MoovComesFirstAsync(Stream source, CancellationToken cancellationToken)
+    public static async Task<bool> MoovComesFirstAsync(Stream source, long length, CancellationToken cancellationToken)
     {
-        var header = new byte[16];
-        var position = 0L;
-        while (position < MostBytesBeforeMoov)
+        var boxes = new TopLevelBoxReader(source, length, cancellationToken);
+        try
         {
-            if (!await TryReadAsync(source, header.AsMemory(0, 8), cancellationToken))
-                return false;
-            var size = (long)BinaryPrimitives.ReadUInt32BigEndian(header);
-            var type = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(4));
-            var headerSize = 8;
-            if (size == 1)
+            while (boxes.Position < MostBytesBeforeMoov)
             {
-                if (!await TryReadAsync(source, header.AsMemory(8, 8), cancellationToken))
+                var box = await boxes.NextAsync();
+                if (box.Type == BoxType.Moov)
+                    return true;
+                if (box.Type is BoxType.Mdat or BoxType.Moof || boxes.Position - box.HeaderSize + box.Size > MostBytesBeforeMoov)
                     return false;
-                size = (long)BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(8));
-                headerSize = 16;
+                await boxes.SkipAsync(box.Size - box.HeaderSize);
             }
-            if (type == BoxType.Moov)
-                return true;
-            // Media before the index; or a box of size 0, which runs to the end of the file, so no moov follows it.
-            if (type is BoxType.Mdat or BoxType.Moof || size < headerSize || position + size > MostBytesBeforeMoov)
-                return false;
-            if (!await TrySkipAsync(source, size - headerSize, cancellationToken))
-                return false;
-            position += size;
+            return false;
         }
-        return false;
-    }
-
-    private static async Task<bool> TryReadAsync(Stream source, Memory<byte> into, CancellationToken cancellationToken) =>
-        await source.ReadAtLeastAsync(into, into.Length, throwOnEndOfStream: false, cancellationToken) == into.Length;
-
-    private static async Task<bool> TrySkipAsync(Stream source, long count, CancellationToken cancellationToken)
-    {
-        var scratch = new byte[(int)Math.Min(count, 4096)];
-        for (; count > 0; count -= scratch.Length)
+        catch (Mp4LayoutException)
         {
-            if (!await TryReadAsync(source, scratch.AsMemory(0, (int)Math.Min(count, scratch.Length)), cancellationToken))
-                return false;
+            // A box of size 0 (to the end of the file, so no moov after it), one smaller than its header, or the file
+            // ending before its moov.
+            return false;
         }
-        return true;
     }
 }

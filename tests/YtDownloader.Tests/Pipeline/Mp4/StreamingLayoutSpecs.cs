@@ -21,7 +21,7 @@ public class StreamingLayoutSpecs
     public async Task The_moov_must_come_before_the_media_within_the_first_64_KiB(string _, string boxes, bool frontToBack)
     {
         await using var file = new MemoryStream(Build(boxes));
-        (await StreamingLayout.MoovComesFirstAsync(file, TestContext.Current.CancellationToken)).ShouldBe(frontToBack);
+        (await StreamingLayout.MoovComesFirstAsync(file, file.Length, TestContext.Current.CancellationToken)).ShouldBe(frontToBack);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public class StreamingLayoutSpecs
     {
         var bytes = Build("ftyp:24 moov:700 mdat:100000");
         await using var file = new MemoryStream(bytes);
-        (await StreamingLayout.MoovComesFirstAsync(file, TestContext.Current.CancellationToken)).ShouldBeTrue();
+        (await StreamingLayout.MoovComesFirstAsync(file, file.Length, TestContext.Current.CancellationToken)).ShouldBeTrue();
         file.Position.ShouldBe(24 + 8);
     }
 
