@@ -173,7 +173,7 @@ public sealed class ClusterSpecs(ClusterFixture fixture) : IClassFixture<Cluster
     [Fact]
     public async Task When_a_node_is_killed_in_the_middle_of_a_job_the_other_aborts_its_upload_and_finishes_it_on_a_second_attempt()
     {
-        SlowOrigins(40_000);
+        SlowOrigins(FakeOrigin.CrawlBytesPerSecond);
         var (settingsA, settingsB, database) = await NodeSettingsAsync(maxConcurrent: 1);
         await using var a = await ServerProcess.StartAsync(settingsA);
         await using var b = await ServerProcess.StartAsync(settingsB);
@@ -186,7 +186,8 @@ public sealed class ClusterSpecs(ClusterFixture fixture) : IClassFixture<Cluster
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!(await fixture.S3.ListOpenUploadsAsync()).Any(u => u.Key.Contains(video, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
             await Task.Delay(100);
-        (await fixture.S3.ListOpenUploadsAsync()).ShouldContain(u => u.Key.Contains(video, StringComparison.Ordinal));
+        (await fixture.S3.ListOpenUploadsAsync()).ShouldContain(u => u.Key.Contains(video, StringComparison.Ordinal),
+            $"{await http.GetJobAsync(id)}\n\nNode a wrote:\n{string.Join('\n', a.Output)}\n\nNode b wrote:\n{string.Join('\n', b.Output)}");
         var (doomed, survivor) = (await NodesOfJobsAsync(database))[id] == "a" ? (a, b) : (b, a);
 
         await doomed.KillAsync();

@@ -167,7 +167,7 @@ public abstract class JobsSpecs<TFixture>(TFixture fixture) : IClassFixture<TFix
     [Fact]
     public async Task A_job_the_server_was_killed_under_runs_again_after_a_restart_and_finishes()
     {
-        SlowOrigin(40_000);
+        SlowOrigin(FakeOrigin.CrawlBytesPerSecond);
         // Another process takes over the killed one's lease once it expires (SQLite: at once, the file is its alone).
         var settings = await SettingsAsync(("Jobs:LeaseDuration", "00:00:10"));
         var video = NewVideo("k");
@@ -199,7 +199,7 @@ public abstract class JobsSpecs<TFixture>(TFixture fixture) : IClassFixture<TFix
     [Fact]
     public async Task A_job_running_when_the_server_gets_SIGTERM_is_queued_again_and_runs_on_the_next_start()
     {
-        SlowOrigin(30_000);
+        SlowOrigin(FakeOrigin.CrawlBytesPerSecond);
         var settings = await SettingsAsync();
         var video = NewVideo("g");
         string id;

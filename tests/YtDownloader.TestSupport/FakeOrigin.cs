@@ -123,6 +123,13 @@ public sealed partial class FakeOrigin : IAsyncLifetime
     /// </summary>
     public long? BytesPerSecondPerConnection { get; set; }
 
+    /// <summary>
+    /// A pace at which a test video takes half a minute or more to fetch, its streams coming over four ranges each,
+    /// yet steady enough that no read looks stalled: for a test that must catch a job in the middle (to kill or stop
+    /// its server), which at 40 KB/s a connection once ended on a loaded machine before the test could act.
+    /// </summary>
+    public const long CrawlBytesPerSecond = 2_000;
+
     /// <summary>Rewrites the media URLs of one video's player response, e.g. to point them at a host the service must refuse.</summary>
     public ConcurrentDictionary<string, Func<Uri, Uri>> MediaUrls { get; } = new();
 
