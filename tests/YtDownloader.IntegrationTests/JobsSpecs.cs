@@ -123,7 +123,7 @@ public abstract class JobsSpecs<TFixture>(TFixture fixture) : IClassFixture<TFix
     [Fact]
     public async Task A_job_cancelled_in_the_middle_of_its_upload_leaves_no_object_and_no_open_multipart_upload()
     {
-        SlowOrigin(20_000);
+        SlowOrigin(FakeOrigin.CrawlBytesPerSecond);
         await using var service = ServiceFactory.Start(await SettingsAsync());
         using var http = service.CreateClient();
         var video = NewVideo("c");
@@ -295,7 +295,7 @@ public abstract class JobsSpecs<TFixture>(TFixture fixture) : IClassFixture<TFix
     [Fact]
     public async Task A_request_beyond_the_queue_limit_is_answered_429_with_Retry_After()
     {
-        SlowOrigin(10_000);
+        SlowOrigin(FakeOrigin.CrawlBytesPerSecond);
         await using var service = ServiceFactory.Start(await SettingsAsync(("Jobs:MaxConcurrent", "1"), ("Jobs:MaxQueued", "1")));
         using var http = service.CreateClient();
 

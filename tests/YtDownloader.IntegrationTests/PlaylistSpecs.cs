@@ -177,7 +177,7 @@ public sealed class PlaylistSpecs(ServiceFixture fixture) : IClassFixture<Servic
     [Fact]
     public async Task Cancelling_a_batch_stops_its_running_and_waiting_jobs_and_leaves_no_open_multipart_upload()
     {
-        fixture.Origin.BytesPerSecondPerConnection = 60_000;
+        fixture.Origin.BytesPerSecondPerConnection = FakeOrigin.CrawlBytesPerSecond;
         await using var service = ServiceFactory.Start(Settings(("Jobs:MaxConcurrent", "2")));
         using var http = service.CreateClient();
         var (playlistId, _) = NewPlaylist(4);
