@@ -37,14 +37,78 @@ public sealed class FfmpegInputSpecs(ServiceFixture fixture) : IClassFixture<Ser
     {
         var media = shape == MediaShape.Dash ? fixture.Media : _progressive;
         var stream = (MediaFile)typeof(TestMedia).GetProperty(file)!.GetValue(media)!;
-        var (container, videoCodec, audioCodec) = MediaFormat.ParseMimeType(stream.MimeType);
-        var url = new Uri(fixture.Origin.BaseUrl, $"/media/{stream.Name}?v={(shape == MediaShape.Dash ? "" : ProgressiveSet)}");
-        var format = new MediaFormat(stream.Itag, url, stream.MimeType, container, videoCodec, audioCodec,
-            stream.Width, stream.Height, stream.Fps, stream.Bitrate, stream.Length, audioCodec is null ? null : 48000);
+        var format = FormatOf(stream, shape == MediaShape.Dash ? "" : ProgressiveSet);
         var options = new PipelineOptions();
         using var http = new HttpClient();
         await using var session = new MediaSession(http, format, MediaWindow.For(options), options, new BufferPool(mostKeptPerLength: 8), null, null, NullLogger.Instance);
 
-        (await FfmpegMuxer.ReadsFrontToBackAsync(session, TestContext.Current.CancellationToken)).ShouldBe(piped, $"{stream.Name} ({container})");
+        (await FfmpegMuxer.ReadsFrontToBackAsync(session, TestContext.Current.CancellationToken)).ShouldBe(piped, $"{stream.Name} ({format.Container})");
+    }
+
+    [Fact]
+    public async Task A_piped_input_whose_download_fails_part_way_keeps_the_failure_before_ffmpeg_sees_its_stdin_close()
+    {
+        // Every try cut at the same byte: the session gives up after its retries, part of the stream already written.
+        var stream = fixture.Media.Video1080;
+        const long cutAt = 100_000;
+        fixture.Origin.InjectAt(stream.Name, MediaFault.Drop, cutAt, times: 100);
+        var options = new PipelineOptions { MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(10) };
+        using var http = new HttpClient();
+        await using var session = new MediaSession(http, FormatOf(stream, ""), MediaWindow.For(options), options, new BufferPool(mostKeptPerLength: 8), null, null, NullLogger.Instance);
+        await using var feeds = new MuxFeedServer(NullLogger<MuxFeedServer>.Instance);
+        using var feed = await feeds.RegisterAsync([session], _ => { }, TestContext.Current.CancellationToken);
+        var stdin = new ClosingRecorder(() => feed.Failure);
+
+        try
+        {
+            await feeds.PipeAsync(feed, 0, stdin);
+        }
+        finally
+        {
+            fixture.Origin.InjectAt(stream.Name, MediaFault.Drop, cutAt, times: 0);
+        }
+
+        stdin.FailureAtClose.ShouldNotBeNull("ffmpeg could have taken the early end for the input's end and exited 0");
+        stdin.FailureAtClose.ShouldBeSameAs(feed.Failure);
+        stdin.Written.ShouldBeInRange(1, cutAt);
+    }
+
+    /// <summary>The stream as a player response would list it, served by the fake origin from media set <paramref name="set"/> ("" for the fixture's).</summary>
+    private MediaFormat FormatOf(MediaFile stream, string set)
+    {
+        var (container, videoCodec, audioCodec) = MediaFormat.ParseMimeType(stream.MimeType);
+        return new MediaFormat(stream.Itag, new Uri(fixture.Origin.BaseUrl, $"/media/{stream.Name}?v={set}"), stream.MimeType, container, videoCodec, audioCodec,
+            stream.Width, stream.Height, stream.Fps, stream.Bitrate, stream.Length, audioCodec is null ? null : 48000);
+    }
+
+    /// <summary>ffmpeg's stdin as the pipe sees it: counts what is written and notes the feed's failure at the moment it is closed.</summary>
+    private sealed class ClosingRecorder(Func<Exception?> failure) : Stream
+    {
+        public long Written { get; private set; }
+        public Exception? FailureAtClose { get; private set; }
+
+        public override void Write(byte[] buffer, int offset, int count) => Written += count;
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Written += buffer.Length;
+            return ValueTask.CompletedTask;
+        }
+
+        public override ValueTask DisposeAsync()
+        {
+            FailureAtClose ??= failure();
+            return base.DisposeAsync();
+        }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -100,8 +100,7 @@ public sealed class MuxFeedServer(ILogger<MuxFeedServer> logger) : IAsyncDisposa
         catch (YtDownloaderException ex)
         {
             // ffmpeg only sees a broken input; keep the real cause for the error message.
-            feed.Failure ??= ex;
-            logger.LogWarning("Feeding stream {Itag} to ffmpeg failed: {Error}", session.Format.Itag, ex.Message);
+            KeepFailure(feed, session, ex);
             context.Abort();
         }
     }
@@ -128,8 +127,7 @@ public sealed class MuxFeedServer(ILogger<MuxFeedServer> logger) : IAsyncDisposa
         {
             // Kept before the pipe closes: ffmpeg may take the early end as the input's end and exit 0, and
             // FfmpegOutput must then find the failure, not a clean end.
-            feed.Failure ??= ex;
-            logger.LogWarning("Feeding stream {Itag} to ffmpeg failed: {Error}", session.Format.Itag, ex.Message);
+            KeepFailure(feed, session, ex);
         }
         finally
         {
@@ -142,6 +140,12 @@ public sealed class MuxFeedServer(ILogger<MuxFeedServer> logger) : IAsyncDisposa
                 // ffmpeg closed its end first.
             }
         }
+    }
+
+    private void KeepFailure(FeedRegistration feed, MediaSession session, YtDownloaderException failure)
+    {
+        feed.Failure ??= failure;
+        logger.LogWarning("Feeding stream {Itag} to ffmpeg failed: {Error}", session.Format.Itag, failure.Message);
     }
 
     public async ValueTask DisposeAsync()
