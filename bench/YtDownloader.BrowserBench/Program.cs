@@ -41,8 +41,8 @@ var server = await ServerProcess.StartAsync(new Dictionary<string, string?> { ["
 var baseUrl = server.BaseUrl.ToString().TrimEnd('/');
 try
 {
-    // In a full run the figures before this one leave work behind: radosgw collects the parts of every upload
-    // deleted, and the publish just now compiled for a minute. A page timed through that measures the machine.
+    // In a full run the figures before this one can leave the machine busy (the S3 server still settling the
+    // gigabytes just written, the publish just now compiling for a minute): a page timed through that measures the machine.
     var (waited, busy) = await WaitUntilQuietAsync(TimeSpan.FromSeconds(120));
     Console.WriteLine(busy <= 0.15
         ? $"The machine was quiet after {waited.TotalSeconds:0} s ({QuietSeconds} s in a row at most 15 % busy)."
