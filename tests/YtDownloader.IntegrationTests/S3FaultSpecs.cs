@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Amazon.S3.Model;
 using YtDownloader.IntegrationTests.TestSupport;
 
@@ -50,12 +51,26 @@ public sealed class S3FaultSpecs(ServiceFixture fixture) : IClassFixture<Service
         using var http = service.CreateClient();
         var release = new TaskCompletionSource();
         fixture.Origin.HoldMediaUntil(fixture.Media.Muxed360.Name, release.Task);
-
-        var upload = http.UploadAsync(new { url = id, quality = "360p" });
-        await WaitUntilAsync(async () => (await OpenUploadsAsync(s3)).Count == 1, "the multipart upload to start");
-        await s3.StopGatewayAsync();
-        release.SetResult();
-        var (status, body, _) = await upload;
+        // The hold is one request of the four ranges fetched at once, maybe not one the file needs first: at a crawl
+        // besides, the file cannot be whole (and its one part sent) before the gateway is down. CI once saw the
+        // job finish through a gateway that was stopping.
+        fixture.Origin.BytesPerSecondPerConnection = FakeOrigin.CrawlBytesPerSecond;
+        HttpStatusCode status;
+        JsonElement body;
+        try
+        {
+            var upload = http.UploadAsync(new { url = id, quality = "360p" });
+            await WaitUntilAsync(async () => (await OpenUploadsAsync(s3)).Count == 1, "the multipart upload to start");
+            await s3.StopGatewayAsync();
+            fixture.Origin.BytesPerSecondPerConnection = null;
+            release.SetResult();
+            (status, body, _) = await upload;
+        }
+        finally
+        {
+            fixture.Origin.BytesPerSecondPerConnection = null;
+            release.TrySetResult();
+        }
 
         status.ShouldBe(HttpStatusCode.ServiceUnavailable, body.ToString());
         body.Text("detail").ShouldContain("S3");
