@@ -134,7 +134,7 @@ public sealed class FetchOnceSpecs(LargeMediaFixture fixture) : IClassFixture<La
     }
 
     /// <summary>A connection whose reader went away: takes writes until its buffers are full, then waits until it is closed.</summary>
-    private sealed class SocketBuffers(long capacity) : Stream
+    private sealed class SocketBuffers(long capacity) : WriteOnlyStream
     {
         private readonly TaskCompletionSource _full = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private long _taken;
@@ -149,17 +149,6 @@ public sealed class FetchOnceSpecs(LargeMediaFixture fixture) : IClassFixture<La
             if (_taken >= capacity)
                 _full.TrySetResult();
         }
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
     }
 
     private async Task<JsonElement> RunJobAsync(string id, string quality)

@@ -82,12 +82,10 @@ public sealed class FfmpegInputSpecs(ServiceFixture fixture) : IClassFixture<Ser
     }
 
     /// <summary>ffmpeg's stdin as the pipe sees it: counts what is written and notes the feed's failure at the moment it is closed.</summary>
-    private sealed class ClosingRecorder(Func<Exception?> failure) : Stream
+    private sealed class ClosingRecorder(Func<Exception?> failure) : WriteOnlyStream
     {
         public long Written { get; private set; }
         public Exception? FailureAtClose { get; private set; }
-
-        public override void Write(byte[] buffer, int offset, int count) => Written += count;
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -100,15 +98,5 @@ public sealed class FfmpegInputSpecs(ServiceFixture fixture) : IClassFixture<Ser
             FailureAtClose ??= failure();
             return base.DisposeAsync();
         }
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
