@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using YtDownloader.Jobs;
 using YtDownloader.IntegrationTests.TestSupport;
 
 namespace YtDownloader.IntegrationTests;
@@ -118,6 +121,29 @@ public abstract class JobsSpecs<TFixture>(TFixture fixture) : IClassFixture<TFix
             probe.FormatName.ShouldContain("mp4");
             probe.Video.Width.ShouldBe(1280);
         }
+    }
+
+    [Fact]
+    public async Task A_job_that_ends_while_the_list_is_read_is_listed_with_its_end_not_the_phase_its_row_had()
+    {
+        SlowOrigin(200_000);
+        ListingHeldUntilTheJobEnds? hold = null;
+        // One slot: the worker's next claim is the sign that the ended job has left the node's memory.
+        await using var service = ServiceFactory.Start(
+            await SettingsAsync(("Jobs:MaxConcurrent", "1")),
+            builder => builder.ConfigureTestServices(s => s.AddSingleton(sp => ListingHeldUntilTheJobEnds.Around(JobDatabase.Open(sp), out hold))));
+        using var http = service.CreateClient();
+        var (status, job, _) = await http.CreateJobAsync(NewVideo("l"), "720p");
+        status.ShouldBe(HttpStatusCode.Accepted, job.ToString());
+        var id = job.Text("id");
+        await http.WaitUntilTransferringAsync(id);
+
+        hold!.Arm(id);
+        var listed = (await http.ListJobsAsync()).Single(j => j.Text("id") == id);
+
+        hold.Held.ShouldBeTrue("the listing read the job while it was running");
+        listed.Text("phase").ShouldBe("done", listed.ToString());
+        listed.GetProperty("result").Text("key").ShouldNotBeNullOrEmpty();
     }
 
     [Fact]

@@ -72,8 +72,9 @@ public sealed class JobRunner(
 
         while (true)
         {
+            var live = LiveJobs();
             if (await store.FindActiveAsync(key, cancellationToken) is { } equal)
-                return Current(equal);
+                return Current(equal, live);
             if (options.Value.ReuseExisting && await pipeline.FindStoredAsync(prepared, cancellationToken) is { } existing)
             {
                 var reused = new Job(snapshot with { Reused = true }, time).Complete(JobResult.From(existing));
@@ -109,12 +110,13 @@ public sealed class JobRunner(
     /// <summary>A batch's jobs in order, live where they run on this node.</summary>
     public async Task<IReadOnlyList<JobSnapshot>> ListBatchAsync(string batch, CancellationToken cancellationToken)
     {
+        var live = LiveJobs();
         var stored = await store.ListBatchAsync(batch, cancellationToken);
         if (stored.Count == 0)
             throw new BatchNotFoundException(batch);
         var jobs = new List<JobSnapshot>(stored.Count);
         foreach (var job in stored)
-            jobs.Add(await WithFreshLinkAsync(Current(job), cancellationToken));
+            jobs.Add(await WithFreshLinkAsync(Current(job, live), cancellationToken));
         return jobs;
     }
 
@@ -147,10 +149,11 @@ public sealed class JobRunner(
 
     public async Task<JobPage> ListAsync(int limit, string? before, CancellationToken cancellationToken)
     {
+        var live = LiveJobs();
         var page = await store.ListAsync(limit, before, cancellationToken);
         var jobs = new List<JobSnapshot>(page.Jobs.Count);
         foreach (var job in page.Jobs)
-            jobs.Add(await WithFreshLinkAsync(Current(job), cancellationToken));
+            jobs.Add(await WithFreshLinkAsync(Current(job, live), cancellationToken));
         return page with { Jobs = jobs };
     }
 
@@ -493,7 +496,15 @@ public sealed class JobRunner(
         return lease;
     }
 
-    private JobSnapshot Current(JobSnapshot stored) => _running.TryGetValue(stored.Id, out var live) ? live.Snapshot() : stored;
+    /// <summary>
+    /// This node's running jobs, taken before a list reads the store. A job leaves <c>_running</c> only after its end
+    /// is written, so one whose row was read as running is found here and answers with its end, even when it ended
+    /// (and its worker started the next) between the two reads.
+    /// </summary>
+    private Dictionary<string, Job> LiveJobs() => new(_running);
+
+    private JobSnapshot Current(JobSnapshot stored, Dictionary<string, Job> live) =>
+        live.TryGetValue(stored.Id, out var job) || _running.TryGetValue(stored.Id, out job) ? job.Snapshot() : stored;
 
     private static async Task WhenChangedAsync(Task changed, CancellationToken cancellationToken)
     {
