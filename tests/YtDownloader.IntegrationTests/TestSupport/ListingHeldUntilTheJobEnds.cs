@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.ExceptionServices;
 using YtDownloader.Jobs;
 
 namespace YtDownloader.IntegrationTests.TestSupport;
@@ -34,11 +35,25 @@ public class ListingHeldUntilTheJobEnds : DispatchProxy
         if (method!.Name == nameof(IJobStore.ListAsync) && _job is { } job)
         {
             _job = null;
-            return HoldAsync((Task<JobPage>)method.Invoke(_store, args)!, job);
+            return HoldAsync((Task<JobPage>)Forward(method, args)!, job);
         }
         if (method.Name == nameof(IJobStore.ClaimAsync))
             _claimedAfterTheEnd?.TrySetResult();
-        return method.Invoke(_store, args);
+        return Forward(method, args);
+    }
+
+    // The store's own exception, not reflection's wrapper, as the runner would see it without the proxy.
+    private object? Forward(MethodInfo method, object?[]? args)
+    {
+        try
+        {
+            return method.Invoke(_store, args);
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is { } thrown)
+        {
+            ExceptionDispatchInfo.Throw(thrown);
+            throw;
+        }
     }
 
     private async Task<JobPage> HoldAsync(Task<JobPage> listing, string job)
