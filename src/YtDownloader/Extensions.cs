@@ -21,6 +21,7 @@ public static class Extensions
         builder.Logging.LeaveStartFailuresToBeExplained();
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptionHandler.Complete);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddReadinessChecks();

@@ -12,7 +12,6 @@ namespace YtDownloader.Jobs;
 /// </summary>
 public abstract class SqlJobStore(JobSignals signals) : IJobStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>The phases after which a job never changes again, as a SQL list.</summary>
     protected static readonly string Ended = string.Join(", ", JobSnapshot.EndedPhases.Select(p => $"'{p}'"));
@@ -188,7 +187,7 @@ public abstract class SqlJobStore(JobSignals signals) : IJobStore
         await AnnounceAsync(connection, [$"cancel:{id}"], cancellationToken);
     }
 
-    private static string Serialize(JobSnapshot job) => JsonSerializer.Serialize(job, Json);
+    private static string Serialize(JobSnapshot job) => JsonSerializer.Serialize(job, JobRecordJson.Default.JobSnapshot);
 
     protected static async Task<int> ExecuteAsync(
         DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
@@ -205,7 +204,7 @@ public abstract class SqlJobStore(JobSignals signals) : IJobStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<(long, JobSnapshot?)>();
         while (await reader.ReadAsync(cancellationToken))
-            rows.Add((reader.GetInt64(0), JsonSerializer.Deserialize<JobSnapshot>(reader.GetString(1), Json)!));
+            rows.Add((reader.GetInt64(0), JsonSerializer.Deserialize(reader.GetString(1), JobRecordJson.Default.JobSnapshot)!));
         return rows;
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CliWrap;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -40,16 +41,11 @@ public static class ReadinessChecks
     private static Task WriteJsonAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(context.Response.Body, new
-        {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new
-            {
-                status = e.Value.Status.ToString(),
-                description = e.Value.Description,
-                durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
-            }),
-        }, JsonSerializerOptions.Web, context.RequestAborted);
+        var answer = new ReadinessAnswer(
+            report.Status.ToString(),
+            report.Entries.ToDictionary(e => e.Key, e => new ReadinessCheckAnswer(
+                e.Value.Status.ToString(), e.Value.Description, Math.Round(e.Value.Duration.TotalMilliseconds, 1))));
+        return JsonSerializer.SerializeAsync(context.Response.Body, answer, OperationsJson.Default.ReadinessAnswer, context.RequestAborted);
     }
 
     private sealed class JobStoreCheck(IJobStore store) : IHealthCheck
@@ -112,3 +108,13 @@ public static class ReadinessChecks
         }
     }
 }
+
+/// <summary><c>/readyz</c>'s answer: the overall status and each check's, with its description and time.</summary>
+internal sealed record ReadinessAnswer(string Status, IReadOnlyDictionary<string, ReadinessCheckAnswer> Checks);
+
+internal sealed record ReadinessCheckAnswer(string Status, string? Description, double DurationMs);
+
+/// <summary>The readiness answer, described at build time for the natively compiled service, in the web's camelCase.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ReadinessAnswer))]
+internal sealed partial class OperationsJson : JsonSerializerContext;

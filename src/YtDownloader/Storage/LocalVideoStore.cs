@@ -44,7 +44,7 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options, SignedLi
                 }
             }
             // The description is written beside the partial file too: a full disk must not leave half of it behind.
-            await File.WriteAllTextAsync(partial + MetadataSuffix, JsonSerializer.Serialize(description), cancellationToken);
+            await File.WriteAllTextAsync(partial + MetadataSuffix, JsonSerializer.Serialize(description, StorageJson.Default.ObjectDescription), cancellationToken);
             File.Move(partial + MetadataSuffix, path + MetadataSuffix, overwrite: true);
             File.Move(partial, path, overwrite: true);
 
@@ -133,6 +133,6 @@ internal sealed class LocalVideoStore(IOptions<StorageOptions> options, SignedLi
         if (path is null || !File.Exists(path) || !File.Exists(path + MetadataSuffix))
             return null;
         await using var stream = File.OpenRead(path + MetadataSuffix);
-        return await JsonSerializer.DeserializeAsync<ObjectDescription>(stream, cancellationToken: cancellationToken);
+        return await JsonSerializer.DeserializeAsync(stream, StorageJson.Default.ObjectDescription, cancellationToken);
     }
 }

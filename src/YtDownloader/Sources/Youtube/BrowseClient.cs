@@ -93,7 +93,7 @@ public sealed class BrowseClient
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, _origin.Resolve($"/youtubei/v1/{endpoint}?prettyPrint=false"))
         {
-            Content = JsonContent.Create(body),
+            Content = JsonContent.Create(body, YoutubeJson.Default.JsonObject),
         };
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         request.Headers.Add("X-YouTube-Client-Name", ClientNameId);

@@ -44,7 +44,7 @@ internal sealed class InnerTubeClient(HttpClient http, YoutubeOrigin origin, You
 
         var url = origin.Resolve("/youtubei/v1/player?prettyPrint=false");
         var requestOrigin = origin.Origin.GetLeftPart(UriPartial.Authority);
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body, YoutubeJson.Default.JsonObject) };
         request.Headers.TryAddWithoutValidation("User-Agent", client.UserAgent);
         request.Headers.Add("X-YouTube-Client-Name", client.ClientId.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add("X-YouTube-Client-Version", client.ClientVersion);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace YtDownloader.Sources.Youtube.Clients;
 
@@ -57,12 +58,13 @@ internal sealed record ClientProfile(
 /// with the entries of the operator's file (<c>Youtube:ClientProfiles</c>) laid over them: an entry with a known name
 /// replaces only the fields it gives, a new name adds a profile and must give them all.
 /// </summary>
-internal sealed class ClientProfileSet
+internal sealed partial class ClientProfileSet
 {
     private const string BuiltInResource = "YtDownloader.Sources.Youtube.Clients.ClientProfiles.json";
 
     private static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
     {
+        TypeInfoResolver = ProfileJson.Default,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Converters = { new JsonStringEnumConverter<PoTokenPolicy>(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
     };
@@ -143,7 +145,7 @@ internal sealed class ClientProfileSet
         ProfileFields? parsed;
         try
         {
-            parsed = fields.Deserialize<ProfileFields>(Strict);
+            parsed = fields.Deserialize((JsonTypeInfo<ProfileFields>)Strict.GetTypeInfo(typeof(ProfileFields)));
         }
         catch (JsonException ex)
         {
@@ -193,4 +195,8 @@ internal sealed class ClientProfileSet
         bool? TakesCookies,
         bool? SapisidHash,
         PoTokenPolicy? PoToken);
+
+    /// <summary>A profile's fields, described at build time for the natively compiled service; <see cref="Strict"/> says how they are read.</summary>
+    [JsonSerializable(typeof(ProfileFields))]
+    private sealed partial class ProfileJson : JsonSerializerContext;
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using YtDownloader.Urls;
 
@@ -39,7 +40,7 @@ internal sealed class PoTokenProvider(HttpClient http, IOptions<YoutubeOptions> 
 
         var (token, expiresAt) = await SourceCalls.RunAsync("The PO token provider", async () =>
         {
-            using var response = await http.PostAsJsonAsync(new Uri(_base, "get_pot"), new { content_binding = id.Value }, cancellationToken);
+            using var response = await http.PostAsJsonAsync(new Uri(_base, "get_pot"), new PoTokenRequest(id.Value), YoutubeJson.Default.PoTokenRequest, cancellationToken);
             if (!response.IsSuccessStatusCode)
                 throw new SourceFailedException($"The PO token provider at {_base} answered HTTP {(int)response.StatusCode}.");
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -62,3 +63,6 @@ internal sealed class PoTokenProvider(HttpClient http, IOptions<YoutubeOptions> 
         _ => null,
     };
 }
+
+/// <summary>What bgutil's provider (and any provider in its shape) is asked: a token bound to this video.</summary>
+internal sealed record PoTokenRequest([property: JsonPropertyName("content_binding")] string ContentBinding);
