@@ -13,7 +13,7 @@
 # Sets up what it needs: ffmpeg, Ceph radosgw and wrk (apt, when missing); its own radosgw on
 # 127.0.0.1:${BENCH_S3_PORT:-7490} (reused if already running, stopped afterwards if started here);
 # test media made by looping short ffmpeg clips under /tmp (deleted afterwards); the tests' fake YouTube
-# origin; the real server as a separate process (dotnet YtDownloader.dll). Needs about 4 GB free in /tmp
+# origin; the real server as a separate process (the native YtDownloader that scripts/run.sh runs). Needs about 4 GB free in /tmp
 # for --size 1g. Progress goes to stderr, the table to stdout.
 set -euo pipefail
 
@@ -54,7 +54,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-bash scripts/install-deps.sh ffmpeg s3 chromium >&2
+bash scripts/install-deps.sh ffmpeg s3 chromium native >&2
 if ! command -v wrk >/dev/null 2>&1; then
   sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
@@ -83,7 +83,7 @@ echo "bench: building (Release)" >&2
 for project in bench/YtDownloader.Bench bench/YtDownloader.MicroBenchmarks; do
   dotnet build "$project" -c Release -m:1 -v quiet -nologo >&2
 done
-# The server as scripts/run.sh runs it: published for this machine, compiled ahead of time.
+# The server as scripts/run.sh runs it: published for this machine, one native executable.
 bash scripts/publish-here.sh "$work/server"
 
 if [ "${#only[@]}" -eq 0 ] || [[ ",${only[1]}," == *,6,* ]]; then
@@ -95,7 +95,7 @@ fi
 echo "bench: end-to-end benchmarks, size $size" >&2
 dotnet bench/YtDownloader.Bench/bin/Release/net10.0/YtDownloader.Bench.dll \
   --size "$size" \
-  --server "$work/server/YtDownloader.dll" \
+  --server "$work/server/YtDownloader" \
   --s3 "http://127.0.0.1:$S3_PORT" \
   --radosgw-conf "$S3_DIR/ceph.conf" \
   --micro "$work/micro" \

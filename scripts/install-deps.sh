@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the external tools YtDownloader needs, only when they are missing.
 #
-#   scripts/install-deps.sh [ffmpeg] [s3] [chromium] [yt-dlp] [postgres]
+#   scripts/install-deps.sh [ffmpeg] [s3] [chromium] [yt-dlp] [postgres] [native]
 #
 #   ffmpeg    ffmpeg (the service muxes video and audio with it)
 #   s3        a local S3 server for the tests: Ceph (ceph-mon, ceph-osd) + radosgw, and curl
@@ -10,6 +10,8 @@
 #             for today's YouTube; a server that uses yt-dlp needs a current one, see README)
 #   postgres  PostgreSQL's server programs (initdb, pg_ctl), for the tests of jobs shared through PostgreSQL;
 #             the tests start their own server in a temporary folder, never the system service
+#   native    a C compiler and linker (clang, or gcc when it is there) and zlib's headers, which the .NET SDK needs
+#             to publish the service as one native executable (scripts/publish-here.sh)
 #
 # Without arguments all are checked. Needs Debian/Ubuntu (apt-get) and root or sudo,
 # but only when something is actually missing. Safe to run again: installed tools are
@@ -17,7 +19,7 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 [ffmpeg] [s3] [chromium] [yt-dlp] [postgres]" >&2
+  echo "usage: $0 [ffmpeg] [s3] [chromium] [yt-dlp] [postgres] [native]" >&2
   exit 2
 }
 
@@ -26,12 +28,14 @@ want_s3=0
 want_chromium=0
 want_ytdlp=0
 want_postgres=0
+want_native=0
 if [ "$#" -eq 0 ]; then
   want_ffmpeg=1
   want_s3=1
   want_chromium=1
   want_ytdlp=1
   want_postgres=1
+  want_native=1
 fi
 for arg in "$@"; do
   case "$arg" in
@@ -40,6 +44,7 @@ for arg in "$@"; do
     chromium) want_chromium=1 ;;
     yt-dlp) want_ytdlp=1 ;;
     postgres) want_postgres=1 ;;
+    native) want_native=1 ;;
     -h | --help) usage ;;
     *) echo "install-deps: unknown component '$arg'" >&2; usage ;;
   esac
@@ -108,6 +113,16 @@ if [ "$want_postgres" -eq 1 ]; then
   else
     echo "install-deps: PostgreSQL server programs missing (initdb), will install: postgresql"
     packages+=(postgresql)
+  fi
+fi
+
+if [ "$want_native" -eq 1 ]; then
+  # The SDK's native linker step calls clang, or gcc when clang is not on PATH; either needs libc's and zlib's headers.
+  if { command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1; } && [ -e /usr/include/zlib.h ]; then
+    echo "install-deps: native linker already installed ($(command -v clang || command -v gcc))"
+  else
+    echo "install-deps: native linker or zlib headers missing, will install: clang zlib1g-dev"
+    packages+=(clang zlib1g-dev)
   fi
 fi
 

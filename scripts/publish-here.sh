@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Publishes the service for this machine's runtime into a folder, self-contained and trimmed, compiled ahead of time
-# (ReadyToRun; less memory and a quicker first answer than a plain build, see src/YtDownloader/YtDownloader.csproj;
-# seconds when nothing changed):
+# Publishes the service for this machine's runtime into a folder as one native executable, YtDownloader (Native AOT:
+# less memory and a quicker first answer than a plain build, see src/YtDownloader/YtDownloader.csproj; minutes the
+# first time, seconds when nothing changed). Needs a C linker (scripts/install-deps.sh native):
 #
 #   scripts/publish-here.sh FOLDER [more dotnet publish arguments, e.g. --artifacts-path DIR]
 #

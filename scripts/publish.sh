@@ -5,7 +5,8 @@
 #
 # Framework-dependent by default (the server needs the .NET 10 ASP.NET Core runtime); --self-contained bundles the
 # runtime too, so the server needs nothing but the tarball and ffmpeg. Either way it is built for one runtime
-# identifier (default linux-x64) and compiled ahead of time (ReadyToRun: less memory, a quicker first answer).
+# identifier (default linux-x64) and compiled ahead of time: self-contained for this machine's own runtime, to one
+# native executable (Native AOT, the least memory; needs scripts/install-deps.sh native); otherwise ReadyToRun.
 # The WebAssembly link-check module is published with the service by its own build. Nothing is downloaded but NuGet
 # packages from the configured feed.
 set -euo pipefail

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs the YtDownloader service (http://localhost:8080 by default, files kept in a local
-# folder; no configuration needed). Installs ffmpeg first if it is missing.
+# folder; no configuration needed). Installs ffmpeg and the native linker first if they are missing.
 # Arguments are passed to the service, e.g.: scripts/run.sh --urls http://0.0.0.0:9000
 # The videos and the jobs database go under ./data of the folder it is started from
 # (data/videos, data/jobs.db), unless Storage__Local__Path or Jobs__DatabasePath say otherwise;
 # the service prints where, with its address, when it has started.
-# It publishes the service for this machine into artifacts/run first (scripts/publish-here.sh), then starts it.
+# It publishes the service for this machine into artifacts/run first (scripts/publish-here.sh: one native
+# executable), then starts it.
 set -euo pipefail
 
 here=$(pwd)
@@ -16,11 +17,11 @@ from_here() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$here" "$1" 
 export Storage__Local__Path=$(from_here "${Storage__Local__Path:-data/videos}")
 export Jobs__DatabasePath=$(from_here "${Jobs__DatabasePath:-data/jobs.db}")
 
-bash "$root/scripts/install-deps.sh" ffmpeg
+bash "$root/scripts/install-deps.sh" ffmpeg native
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=${DOTNET_CLI_TELEMETRY_OPTOUT:-1}
 export DOTNET_NOLOGO=${DOTNET_NOLOGO:-1}
 published="$root/artifacts/run"
 bash "$root/scripts/publish-here.sh" "$published"
 cd "$published"
-exec dotnet YtDownloader.dll "$@"
+exec ./YtDownloader "$@"

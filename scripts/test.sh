@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs all tests. Installs ffmpeg, chromium, yt-dlp, PostgreSQL and the local S3 server (Ceph radosgw) when missing,
+# Runs all tests. Installs ffmpeg, chromium, yt-dlp, PostgreSQL, the native linker and the local S3 server (Ceph
+# radosgw) when missing,
 # starts the S3 server for the tests (and stops it afterwards, unless it was already
 # running), then runs `dotnet test` on the solution. Extra arguments go to `dotnet test`,
 # e.g.: scripts/test.sh --no-restore
@@ -40,8 +41,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-section "Installing missing dependencies (ffmpeg, S3 server, chromium, yt-dlp, PostgreSQL)"
-bash scripts/install-deps.sh ffmpeg s3 chromium yt-dlp postgres
+section "Installing missing dependencies (ffmpeg, S3 server, chromium, yt-dlp, PostgreSQL, native linker)"
+bash scripts/install-deps.sh ffmpeg s3 chromium yt-dlp postgres native
 section_done "Installing dependencies"
 
 section "Starting the S3 server (Ceph radosgw on 127.0.0.1:$S3_PORT)"

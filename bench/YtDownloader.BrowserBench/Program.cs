@@ -28,7 +28,7 @@ var chromium = Environment.GetEnvironmentVariable("YTD_TEST_CHROMIUM") ?? "/usr/
 var repository = FindRepository();
 var publishFolder = Directory.CreateTempSubdirectory("ytd-browser-bench-").FullName;
 
-// As scripts/run.sh runs it: published for this machine, compiled ahead of time.
+// As scripts/run.sh runs it: published for this machine, one native executable.
 Console.WriteLine($"Publishing the server into {publishFolder} …");
 await Cli.Wrap("bash")
     .WithArguments([Path.Combine(repository, "scripts", "publish-here.sh"), publishFolder])
@@ -37,7 +37,7 @@ await Cli.Wrap("bash")
 
 var log = Path.Combine(Path.GetTempPath(), $"ytd-browser-bench-{Guid.NewGuid():N}.log");
 var server = await ServerProcess.StartAsync(new Dictionary<string, string?> { ["Logging__LogLevel__Default"] = "Warning" },
-    Path.Combine(publishFolder, "YtDownloader.dll"), log);
+    Path.Combine(publishFolder, "YtDownloader"), log);
 var baseUrl = server.BaseUrl.ToString().TrimEnd('/');
 try
 {

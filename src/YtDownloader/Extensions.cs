@@ -21,7 +21,13 @@ public static class Extensions
         builder.Logging.LeaveStartFailuresToBeExplained();
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
+        // Every body is described at build time (Api/ApiJson.cs), in every build: the native one has no other way,
+        // and with no reflection to fall back on here either, a body left out fails the tests, not a user's server.
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Clear();
+            o.SerializerOptions.TypeInfoResolverChain.Add(ApiJson.Default);
+        });
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptionHandler.Complete);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddReadinessChecks();

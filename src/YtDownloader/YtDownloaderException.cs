@@ -58,6 +58,9 @@ public abstract class YtDownloaderException(ErrorCategory category, string messa
     /// <summary>When a client should try again, for failures that pass (a full queue, YouTube's bot check).</summary>
     public virtual TimeSpan? RetryAfter => Category == ErrorCategory.RefusedForNow ? TimeSpan.FromMinutes(5) : null;
 
-    /// <summary>Fields beyond the message that help a client act (the qualities that do exist).</summary>
+    /// <summary>
+    /// Fields beyond the message that help a client act (the qualities that do exist). Each value's own type must be
+    /// one the API describes at build time (Api/ApiJson.cs): a string array, not a list.
+    /// </summary>
     public virtual IReadOnlyDictionary<string, object?> Details { get; } = new Dictionary<string, object?>();
 }

@@ -8,8 +8,8 @@ using YtDownloader.IntegrationTests.TestSupport;
 namespace YtDownloader.IntegrationTests;
 
 /// <summary>
-/// The service published as <c>scripts/run.sh</c>, the benches and <c>deploy/</c> run it (self-contained, the
-/// framework trimmed, ReadyToRun: <c>scripts/publish-here.sh</c>), once for the class, with its build kept apart from
+/// The service published as <c>scripts/run.sh</c>, the benches and <c>deploy/</c> run it (compiled ahead of time to
+/// one native executable: <c>scripts/publish-here.sh</c>), once for the class, with its build kept apart from
 /// the checkout's (<c>--artifacts-path</c>) so that it never races the tests' own build; and a PostgreSQL server for
 /// its jobs.
 /// </summary>
@@ -17,13 +17,15 @@ public sealed class PublishedServiceFixture : PostgresServiceFixture
 {
     private readonly DirectoryInfo _workspace = Directory.CreateTempSubdirectory("ytd-published-");
 
-    /// <summary>The published folder; <c>YtDownloader.dll</c> in it is what a user starts.</summary>
+    /// <summary>The published folder; the <c>YtDownloader</c> executable in it is what a user starts.</summary>
     public string Folder => Path.Combine(_workspace.FullName, "service");
+
+    public string Executable => Path.Combine(Folder, "YtDownloader");
 
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        // A publish into a build folder of its own restores, trims and compiles ahead of time: minutes on a busy machine.
+        // A publish into a build folder of its own restores, trims and compiles to native code: minutes on a busy machine.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
         var publish = await Cli.Wrap("bash")
             .WithArguments([Path.Combine(Repository.Root, "scripts", "publish-here.sh"), Folder, "--artifacts-path", Path.Combine(_workspace.FullName, "build")])
@@ -38,7 +40,7 @@ public sealed class PublishedServiceFixture : PostgresServiceFixture
         var settings = ServiceFactory.S3Settings(Origin, S3);
         var (database, connection) = await NewJobsDatabaseAsync();
         settings[database] = connection;
-        return await ServerProcess.StartAsync(settings, Path.Combine(Folder, "YtDownloader.dll"));
+        return await ServerProcess.StartAsync(settings, Executable);
     }
 
     public override async ValueTask DisposeAsync()
@@ -50,20 +52,22 @@ public sealed class PublishedServiceFixture : PostgresServiceFixture
 }
 
 /// <summary>
-/// What trimming the framework could break, run on the published service: the trimmer keeps what it sees called, so
-/// anything reached only by reflection (JSON bodies, options binding, the OpenAPI document, metrics, the player's
+/// What compiling to native code could break, run on the published service: the compiler keeps only what it sees
+/// called and cannot make code at run time, so anything reached by reflection or generic instantiation (JSON bodies, options binding, the OpenAPI document, metrics, the player's
 /// JavaScript engine, PostgreSQL, the S3 SDK, ffmpeg's process) is exercised here as a user meets it.
 /// </summary>
 public sealed class PublishedServiceSpecs(PublishedServiceFixture fixture) : IClassFixture<PublishedServiceFixture>
 {
     [Fact]
-    public async Task The_published_service_runs_on_the_runtime_it_carries()
+    public async Task The_published_service_is_native_code_with_no_runtime_to_load()
     {
         await using var service = await fixture.StartAsync();
 
         var mapped = await File.ReadAllTextAsync($"/proc/{service.Pid}/maps");
-        mapped.ShouldContain(Path.Combine(fixture.Folder, "libcoreclr.so"));
-        mapped.ShouldContain(Path.Combine(fixture.Folder, "System.Private.CoreLib.dll"));
+        mapped.ShouldContain(fixture.Executable);
+        mapped.ShouldNotContain("libcoreclr.so", customMessage: "no JIT runtime is loaded");
+        mapped.ShouldNotContain("System.Private.CoreLib.dll");
+        Directory.GetFiles(fixture.Folder, "*.dll").ShouldBeEmpty("the service's code is all in its executable");
     }
 
     [Fact]

@@ -5,8 +5,8 @@ using System.Globalization;
 namespace YtDownloader.IntegrationTests.TestSupport;
 
 /// <summary>
-/// The service as its own operating-system process, started as a user starts it (<c>dotnet YtDownloader.dll</c>,
-/// configured by environment variables): a test can kill it without warning, as a crash or an OOM kill would, and
+/// The service as its own operating-system process, started as a user starts it (<c>dotnet YtDownloader.dll</c> from
+/// a build, the <c>YtDownloader</c> executable from a native publish; configured by environment variables): a test can kill it without warning, as a crash or an OOM kill would, and
 /// start it again on the same database; a bench reads its memory and CPU from <c>/proc</c>.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
@@ -34,15 +34,18 @@ public sealed class ServerProcess : IAsyncDisposable
     /// Starts the service with these settings (as environment variables, e.g. <c>Jobs:MaxConcurrent</c>) and waits
     /// until it is healthy.
     /// </summary>
-    /// <param name="dll">The service to run; by default the build next to the caller (a project reference puts it there).</param>
+    /// <param name="service">
+    /// The service to run: a <c>.dll</c> runs on <c>dotnet</c>, anything else (a native publish's executable) by
+    /// itself; by default the build next to the caller (a project reference puts it there).
+    /// </param>
     /// <param name="logPath">A file that also gets every line of the service's output as it comes, for a bench to keep.</param>
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string? dll = null, string? logPath = null)
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string? service = null, string? logPath = null)
     {
         var baseUrl = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         // Drained so that a chatty log never blocks the service on a full pipe; kept for a failing test to show.
         var output = new ConcurrentQueue<string>();
         var log = logPath is null ? null : new StreamWriter(logPath) { AutoFlush = true };
-        var process = Launch(dll, settings, ["--urls", baseUrl.ToString()], line =>
+        var process = Launch(service, settings, ["--urls", baseUrl.ToString()], line =>
         {
             output.Enqueue(line);
             if (log is not null)
@@ -100,15 +103,15 @@ public sealed class ServerProcess : IAsyncDisposable
         return (process.ExitCode, string.Join('\n', output));
     }
 
-    private static Process Launch(string? dll, IReadOnlyDictionary<string, string?> settings, string[] arguments, Action<string> onLine)
+    private static Process Launch(string? service, IReadOnlyDictionary<string, string?> settings, string[] arguments, Action<string> onLine)
     {
-        dll ??= Path.Combine(AppContext.BaseDirectory, "YtDownloader.dll");
-        var start = new ProcessStartInfo("dotnet", [dll, .. arguments])
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        service ??= Path.Combine(AppContext.BaseDirectory, "YtDownloader.dll");
+        var start = service.EndsWith(".dll", StringComparison.Ordinal)
+            ? new ProcessStartInfo("dotnet", [service, .. arguments])
+            : new ProcessStartInfo(service, arguments);
+        start.WorkingDirectory = Path.GetDirectoryName(service)!;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         foreach (var (key, value) in settings)
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var process = Process.Start(start)!;

@@ -1,5 +1,7 @@
+using System.Net.ServerSentEvents;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using YtDownloader.Sources;
 
 namespace YtDownloader.Api;
 
@@ -14,8 +16,12 @@ namespace YtDownloader.Api;
 [JsonSerializable(typeof(VideoResponse))]
 [JsonSerializable(typeof(PlaylistListingResponse))]
 [JsonSerializable(typeof(JobResponse))]
+[JsonSerializable(typeof(SseItem<JobResponse>))]
 [JsonSerializable(typeof(JobPageResponse))]
 [JsonSerializable(typeof(BatchResponse))]
 [JsonSerializable(typeof(SourcesResponse))]
 [JsonSerializable(typeof(ServerResponse))]
+// The values of YtDownloaderException.Details, written into problem answers by their own type.
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(TriedSource[]))]
 internal sealed partial class ApiJson : JsonSerializerContext;

@@ -54,7 +54,7 @@ public sealed class UnknownQualityException(string quality, IReadOnlyList<string
 {
     public IReadOnlyList<string> Available { get; } = available;
 
-    public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?> { ["available"] = Available };
+    public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?> { ["available"] = Available.ToArray() };
 }
 
 /// <summary>The download at the chosen quality is larger than this service accepts.</summary>
@@ -81,5 +81,5 @@ public sealed class UnknownSubtitleLanguageException(string language, IReadOnlyL
 
     public override string Title => "Subtitles not available";
 
-    public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?> { ["available"] = Available };
+    public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?> { ["available"] = Available.ToArray() };
 }

@@ -88,7 +88,7 @@ public sealed class AllSourcesFailedException(IReadOnlyList<(string Source, YtDo
         ["tried"] = Failures.SelectMany(f => f.Error is AllClientsFailedException all
                 ? all.Attempts.Select(a => new TriedSource(f.Source, a.Client, SaidBy(a.Error)))
                 : [new TriedSource(f.Source, null, SaidBy(f.Error))])
-            .ToList(),
+            .ToArray(),
     };
 
     private static VideoUnavailableException? VerdictOf(IReadOnlyList<(string Source, YtDownloaderException Error)> failures) =>
