@@ -62,14 +62,27 @@ internal static partial class CpuStages
         {
             // The library by its file name: perf gives the whole path.
             var text = $"{frame.Symbol} ({Path.GetFileName(frame.Dso)})";
+            var managed = NativeManagedName(frame.Symbol) is { } dotted ? $"{dotted} ({Path.GetFileName(frame.Dso)})" : null;
             foreach (var (stage, rule) in FrameRules)
             {
-                if (rule.IsMatch(text))
+                if (rule.IsMatch(text) || (managed is not null && rule.IsMatch(managed)))
                     return stage;
             }
         }
         return Other;
     }
+
+    /// <summary>
+    /// A method of the natively compiled service as the JIT's map would name it, near enough for the rules: Native AOT
+    /// names <c>MediaSession+&lt;ReadAsync&gt;d__30::MoveNext</c> of the assembly YtDownloader
+    /// <c>YtDownloader_YtDownloader_Pipeline_MediaSession__ReadAsync_d__30__MoveNext</c>, every dot, <c>+</c>,
+    /// <c>&lt;&gt;</c> and <c>::</c> an underscore, so its underscores are read as dots. Null for the runtime's own
+    /// C and C++ code in the same file (<c>SVR::gc_heap::mark_phase</c>, <c>RhpGcAlloc</c>), named as it is.
+    /// </summary>
+    internal static string? NativeManagedName(string symbol) =>
+        symbol.Contains('_') && !symbol.Contains("::", StringComparison.Ordinal) && !symbol.StartsWith("_Z", StringComparison.Ordinal)
+            ? symbol.Replace('_', '.')
+            : null;
 
     [GeneratedRegex(@"^\.NET Tiered Com")]
     private static partial Regex TieredCompilationThread();
@@ -82,7 +95,8 @@ internal static partial class CpuStages
     private static partial Regex JitFrame();
 
     // The collector (workstation WKS:: or server SVR:: flavour) and the allocator's slow path that waits for it.
-    [GeneratedRegex(@"\b(WKS|SVR)::|gc_heap::|GCHeap::|\bAllocateObject|\bAllocateSzArray|JIT_New")]
+    // Native AOT's allocator calls into the collector through RhpGcAlloc.
+    [GeneratedRegex(@"\b(WKS|SVR)::|gc_heap::|GCHeap::|\bAllocateObject|\bAllocateSzArray|JIT_New|\bRhpGcAlloc\b")]
     private static partial Regex GcFrame();
 
     // SigV4's SHA-256 of the part, the SDK's checksums (CRC32, MD5) and its hashing wrappers. libcrypto's assembly
@@ -91,7 +105,7 @@ internal static partial class CpuStages
     [GeneratedRegex(@"(?i)sha256|crc32|crc64|md5|checksum|HashingWrapper|HashProvider|EVP_Digest|\(libcrypto\.so")]
     private static partial Regex HashingFrame();
 
-    [GeneratedRegex(@"YtDownloader\.Pipeline\.Mp4\.|YtDownloader\.Pipeline\.MediaSession\+(<ReadAsync>|Reader)|YtDownloader\.Pipeline\.MediaSession::ReadAsync")]
+    [GeneratedRegex(@"YtDownloader\.Pipeline\.Mp4\.|YtDownloader\.Pipeline\.MediaSession\+(<ReadAsync>|Reader)|YtDownloader\.Pipeline\.MediaSession::ReadAsync|YtDownloader\.Pipeline\.MediaSession\.{1,2}(ReadAsync|Reader)\b")]
     private static partial Regex MergeFrame();
 
     [GeneratedRegex(@"YtDownloader\.Pipeline\.(MediaSession|MediaWindow|MediaFetcher|ProviderFailover)\b")]
@@ -103,6 +117,7 @@ internal static partial class CpuStages
     [GeneratedRegex(@"YtDownloader\.Pipeline\.FfmpegOutput|System\.IO\.Pipelines\.")]
     private static partial Regex ReadBackFrame();
 
-    [GeneratedRegex(@"^Amazon\.|[ \]]Amazon\.|YtDownloader\.Storage\.")]
+    // The SDK's methods; natively compiled, behind their assembly's name (AWSSDK.Core.Amazon.Runtime…).
+    [GeneratedRegex(@"^Amazon\.|[ \]]Amazon\.|^AWSSDK\.(Core|S3)\.Amazon\.|YtDownloader\.Storage\.")]
     private static partial Regex UploadFrame();
 }

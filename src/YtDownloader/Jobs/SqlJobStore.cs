@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace YtDownloader.Jobs;
 
@@ -12,7 +11,6 @@ namespace YtDownloader.Jobs;
 /// </summary>
 public abstract class SqlJobStore(JobSignals signals) : IJobStore
 {
-
     /// <summary>The phases after which a job never changes again, as a SQL list.</summary>
     protected static readonly string Ended = string.Join(", ", JobSnapshot.EndedPhases.Select(p => $"'{p}'"));
 

@@ -7,6 +7,7 @@ public class CpuStagesSpecs
     private const string Kernel = "[kernel.kallsyms]";
     private const string PerfMap = "/tmp/perf-4242.map";
     private const string CoreClr = "/usr/share/dotnet/shared/Microsoft.NETCore.App/10.0.0/libcoreclr.so";
+    private const string Native = "/tmp/ytd-bench-run.Ab12Cd/server/YtDownloader";
 
     /// <summary>A stack as perf prints it, innermost frame first: each entry "symbol|dso".</summary>
     public static TheoryData<string, string, string[]> Stacks => new()
@@ -45,6 +46,23 @@ public class CpuStagesSpecs
         // The socket engine's thread completes reads and writes for every connection: no frame says whose.
         { ".NET SocketEng", "other", [$"do_epoll_wait|{Kernel}", "SystemNative_WaitForSocketEvents|libSystem.Native.so", "[unknown]|[unknown]"] },
         { "dotnet", "other", [] },
+        // The natively compiled service: the same stages under Native AOT's names, all in the one executable.
+        { ".NET TP Worker", "fetch", [$"copy_user_generic|{Kernel}", $"SystemNative_Receive|{Native}",
+            $"System_Net_Http_System_Net_Http_HttpConnection_ContentLengthReadStream__ReadAsync|{Native}",
+            $"YtDownloader_YtDownloader_Pipeline_MediaSession__FetchOnceAsync_d__42__MoveNext|{Native}"] },
+        { ".NET TP Worker", "C# mux", [$"__memmove_avx_unaligned_erms|libc.so.6",
+            $"YtDownloader_YtDownloader_Pipeline_MediaSession__ReadAsync_d__30__MoveNext|{Native}",
+            $"YtDownloader_YtDownloader_Pipeline_Mp4_MergedMp4Stream__ReadAsync_d__20__MoveNext|{Native}"] },
+        { ".NET TP Worker", "upload", [$"tcp_sendmsg|{Kernel}",
+            $"System_Net_Http_System_Net_Http_HttpConnection__SendAsync_d__1__MoveNext|{Native}",
+            $"AWSSDK_Core_Amazon_Runtime_Internal_HttpHandler_1__InvokeAsync_d__9_1__MoveNext|{Native}"] },
+        { ".NET TP Worker", "feed to ffmpeg", [$"tcp_sendmsg|{Kernel}",
+            $"Microsoft_AspNetCore_Server_Kestrel_Core_Microsoft_AspNetCore_Server_Kestrel_Core_Internal_Http_Http1OutputProducer__WriteDataToPipeAsync|{Native}"] },
+        { ".NET TP Worker", "read back", [$"pipe_read|{Kernel}",
+            $"YtDownloader_YtDownloader_Pipeline_FfmpegOutput__ReadAsync_d__12__MoveNext|{Native}"] },
+        // The runtime's own C++ in the same file keeps its C++ name: the collector, and the allocator's call into it.
+        { ".NET TP Worker", "GC", [$"SVR::gc_heap::allocate_more_space(alloc_context*, unsigned long, unsigned int, int)|{Native}",
+            $"RhpGcAlloc|{Native}", $"YtDownloader_YtDownloader_Pipeline_MediaSession__FetchOnceAsync_d__42__MoveNext|{Native}"] },
     };
 
     [Theory]
