@@ -35,6 +35,11 @@ stage=$(mktemp -d "${TMPDIR:-/tmp}/ytdownloader-publish.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=${DOTNET_CLI_TELEMETRY_OPTOUT:-1} DOTNET_NOLOGO=${DOTNET_NOLOGO:-1}
+# A self-contained build for this machine's own runtime is linked natively (src/YtDownloader/YtDownloader.csproj).
+host_runtime=$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')
+if [ "$self_contained" = true ] && [ "$runtime" = "$host_runtime" ]; then
+  bash scripts/install-deps.sh native
+fi
 args=(publish src/YtDownloader/YtDownloader.csproj -c Release -o "$stage/$name" --runtime "$runtime" --self-contained "$self_contained")
 echo "publish: dotnet ${args[*]}"
 dotnet "${args[@]}"
