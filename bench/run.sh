@@ -10,11 +10,11 @@
 #   --server-env  an environment variable for every server the bench starts (e.g. DOTNET_GCgen0size=0x1000000),
 #            to measure a runtime setting against the shipped ones
 #
-# Sets up what it needs: ffmpeg, Ceph radosgw and wrk (apt, when missing); its own radosgw on
+# Sets up what it needs: ffmpeg, Ceph radosgw, a C linker and wrk (apt, when missing); its own radosgw on
 # 127.0.0.1:${BENCH_S3_PORT:-7490} (reused if already running, stopped afterwards if started here);
 # test media made by looping short ffmpeg clips under /tmp (deleted afterwards); the tests' fake YouTube
-# origin; the real server as a separate process (the native YtDownloader that scripts/run.sh runs). Needs about 4 GB free in /tmp
-# for --size 1g. Progress goes to stderr, the table to stdout.
+# origin; the real server as a separate process (the native YtDownloader that scripts/run.sh runs). Needs about
+# 4 GB free in /tmp for --size 1g. Progress goes to stderr, the table to stdout.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

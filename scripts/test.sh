@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Runs all tests. Installs ffmpeg, chromium, yt-dlp, PostgreSQL, the native linker and the local S3 server (Ceph
-# radosgw) when missing,
-# starts the S3 server for the tests (and stops it afterwards, unless it was already
+# radosgw) when missing, starts the S3 server for the tests (and stops it afterwards, unless it was already
 # running), then runs `dotnet test` on the solution. Extra arguments go to `dotnet test`,
 # e.g.: scripts/test.sh --no-restore
 # S3 settings (S3_PORT, S3_DIR, S3_ACCESS_KEY, ...): see scripts/s3-server.sh.
