@@ -34,10 +34,15 @@ public sealed class PublishedServiceFixture : PostgresServiceFixture
         publish.ExitCode.ShouldBe(0, publish.StandardError + publish.StandardOutput);
     }
 
-    /// <summary>The published service on the test S3 bucket and the fake origin, with its jobs in a new PostgreSQL database.</summary>
-    public async Task<ServerProcess> StartAsync()
+    /// <summary>
+    /// The published service on the test S3 bucket and the fake origin, with its jobs in a new PostgreSQL database,
+    /// and any <paramref name="more"/> settings.
+    /// </summary>
+    public async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?>? more = null)
     {
         var settings = ServiceFactory.S3Settings(Origin, S3);
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+            settings[key] = value;
         var (database, connection) = await NewJobsDatabaseAsync();
         settings[database] = connection;
         return await ServerProcess.StartAsync(settings, Executable);
@@ -104,6 +109,27 @@ public sealed class PublishedServiceSpecs(PublishedServiceFixture fixture) : ICl
         probe.Duration.ShouldBe(TestMedia.DurationSeconds, tolerance: 0.2);
         (await fixture.S3.ListOpenUploadsAsync()).ShouldNotContain(u => u.Key.Contains(id, StringComparison.Ordinal));
         (await http.ListJobsAsync()).ShouldContain(j => j.Text("id") == job.Text("id"), "the job is listed from PostgreSQL");
+    }
+
+    [Fact]
+    public async Task A_video_only_yt_dlp_resolves_is_read_from_yt_dlps_JSON_and_stored_by_the_published_service()
+    {
+        var id = ("y" + Guid.NewGuid().ToString("N"))[..11];
+        fixture.Origin.Youtube[id] = YoutubeBehaviour.BotCheck;
+        var ytDlp = new YtDlpStandIn();
+        ytDlp.Serve(id, fixture.Origin, fixture.Media);
+        await using var service = await fixture.StartAsync(new Dictionary<string, string?> { ["Sources:YtDlp:Path"] = ytDlp.WrapperPath });
+        using var http = service.CreateClient();
+
+        var (status, job, _) = await http.CreateJobAsync(id, "720p");
+        status.ShouldBe(HttpStatusCode.Accepted, job.ToString());
+        var ended = await http.WaitForEndAsync(job.Text("id"), TimeSpan.FromMinutes(2));
+
+        ended.Text("phase").ShouldBe("done", ended + string.Join('\n', service.Output));
+        ended.Text("provider").ShouldStartWith("yt-dlp");
+        var probe = await Ffprobe.ProbeAsync(await fixture.S3.DownloadAsync(ended.GetProperty("result").Text("key"), Directory.CreateTempSubdirectory("ytd-published-").FullName));
+        (probe.Video.CodecName, probe.Video.Height).ShouldBe(("h264", 720));
+        probe.Audio.CodecName.ShouldBe("aac");
     }
 
     [Fact]
