@@ -58,8 +58,9 @@ public sealed class PublishedServiceFixture : PostgresServiceFixture
 
 /// <summary>
 /// What compiling to native code could break, run on the published service: the compiler keeps only what it sees
-/// called and cannot make code at run time, so anything reached by reflection or generic instantiation (JSON bodies, options binding, the OpenAPI document, metrics, the player's
-/// JavaScript engine, PostgreSQL, the S3 SDK, ffmpeg's process) is exercised here as a user meets it.
+/// called and cannot make code at run time, so anything reached by reflection or generic instantiation (JSON bodies,
+/// options binding, the OpenAPI document, metrics, the player's JavaScript engine, PostgreSQL, the S3 SDK, ffmpeg's
+/// and yt-dlp's processes) is exercised here as a user meets it.
 /// </summary>
 public sealed class PublishedServiceSpecs(PublishedServiceFixture fixture) : IClassFixture<PublishedServiceFixture>
 {

@@ -6,8 +6,9 @@ namespace YtDownloader.IntegrationTests.TestSupport;
 
 /// <summary>
 /// The service as its own operating-system process, started as a user starts it (<c>dotnet YtDownloader.dll</c> from
-/// a build, the <c>YtDownloader</c> executable from a native publish; configured by environment variables): a test can kill it without warning, as a crash or an OOM kill would, and
-/// start it again on the same database; a bench reads its memory and CPU from <c>/proc</c>.
+/// a build, the <c>YtDownloader</c> executable from a native publish; configured by environment variables): a test
+/// can kill it without warning, as a crash or an OOM kill would, and start it again on the same database; a bench
+/// reads its memory and CPU from <c>/proc</c>.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
