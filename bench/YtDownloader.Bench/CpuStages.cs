@@ -61,8 +61,9 @@ internal static partial class CpuStages
         foreach (var frame in sample.Frames)
         {
             // The library by its file name: perf gives the whole path.
-            var text = $"{frame.Symbol} ({Path.GetFileName(frame.Dso)})";
-            var managed = NativeManagedName(frame.Symbol) is { } dotted ? $"{dotted} ({Path.GetFileName(frame.Dso)})" : null;
+            var library = Path.GetFileName(frame.Dso);
+            var text = $"{frame.Symbol} ({library})";
+            var managed = NativeManagedName(frame.Symbol) is { } dotted ? $"{dotted} ({library})" : null;
             foreach (var (stage, rule) in FrameRules)
             {
                 if (rule.IsMatch(text) || (managed is not null && rule.IsMatch(managed)))
