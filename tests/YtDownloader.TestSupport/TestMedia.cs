@@ -44,6 +44,9 @@ public sealed class TestMedia(MediaShape shape = MediaShape.Dash) : IAsyncLifeti
 
     public static readonly string[] DashAudioLayout = [.. DashLayout, "-frag_duration", "2000000"];
 
+    /// <summary>The ffmpeg options that lay a VP9 or Opus stream out as YouTube's WebM: clusters at keyframes, the Cues up front.</summary>
+    public static readonly string[] WebmLayout = ["-dash", "1", "-cues_to_front", "1"];
+
     public MediaShape Shape { get; } = shape;
 
     public MediaFile Muxed360 { get; private set; } = null!;
@@ -75,11 +78,11 @@ public sealed class TestMedia(MediaShape shape = MediaShape.Dash) : IAsyncLifeti
         Video1080 = await MakeAsync("video1080.mp4", 137, "video/mp4; codecs=\"avc1.640028\"", 1920, 1080, 30, 3_000_000,
             ["-f", "lavfi", "-i", Video(1920, 1080), .. h264, .. videoLayout]);
         Vp9At480 = await MakeAsync("video480.webm", 244, "video/webm; codecs=\"vp9\"", 854, 480, 30, 700_000,
-            ["-f", "lavfi", "-i", Video(854, 480), "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k", "-g", "30"]);
+            ["-f", "lavfi", "-i", Video(854, 480), "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k", "-g", "30", .. WebmLayout]);
         AacAudio = await MakeAsync("audio.m4a", 140, "audio/mp4; codecs=\"mp4a.40.2\"", null, null, null, 130_000,
             ["-f", "lavfi", "-i", tone, "-c:a", "aac", "-b:a", "128k", .. audioLayout]);
         OpusAudio = await MakeAsync("audio.webm", 251, "audio/webm; codecs=\"opus\"", null, null, null, 140_000,
-            ["-f", "lavfi", "-i", tone, "-c:a", "libopus", "-b:a", "96k"]);
+            ["-f", "lavfi", "-i", tone, "-c:a", "libopus", "-b:a", "96k", .. WebmLayout]);
         Thumbnail = (await MakeAsync("thumbnail.jpg", 0, "image/jpeg", 480, 360, null, 0,
             ["-f", "lavfi", "-i", "testsrc=size=480x360", "-frames:v", "1"])).Path;
     }

@@ -5,8 +5,9 @@ using YtDownloader.Sources;
 namespace YtDownloader.Pipeline.Mp4;
 
 /// <summary>
-/// The head of a merged fragmented MP4: our ftyp, then a moov with an mvhd, one trak per input (the input's own,
-/// with its track ID and duration rewritten; its sample description untouched), an mvex with the whole duration
+/// The head of a merged fragmented MP4: our ftyp, then a moov with an mvhd, one trak per input (a DASH input's own,
+/// with its track ID and duration rewritten, its sample description untouched; a WebM input's written from its track
+/// entry), an mvex with the whole duration
 /// and a trex per track, and a udta with the tags, the cover and the chapters as ffmpeg's MP4 muxer writes them
 /// (iTunes metadata, Nero chapters), so that players and ffprobe read the same file either way.
 /// </summary>
@@ -20,37 +21,33 @@ internal static class MergedHeader
     private const int MostChapters = byte.MaxValue, MostChapterTitleBytes = byte.MaxValue;
 
     /// <param name="tracks">The inputs in the order of their track IDs: the video first.</param>
-    public static byte[] Write(IReadOnlyList<DashHead> tracks, bool audioOnly, FileTags tags, ThumbnailImage? cover)
+    public static byte[] Write(IReadOnlyList<MergeInput> tracks, bool audioOnly, FileTags tags, ThumbnailImage? cover)
     {
         var box = new BoxWriter();
-        WriteFtyp(box, audioOnly);
+        WriteFtyp(box, audioOnly, tracks.Any(t => t.Codec == BoxType.Avc1));
 
-        var durations = tracks.Select(t => Rescale(t.Duration, t.SidxTimescale, MovieTimescale)).ToList();
+        var durations = tracks.Select(t => t.Duration.In(MovieTimescale)).ToList();
         var duration = durations.Max();
         box.Open(BoxType.Moov);
         WriteMvhd(box, duration, nextTrackId: (uint)tracks.Count + 1);
         for (var i = 0; i < tracks.Count; i++)
-            box.Bytes(Trak(tracks[i].Track, (uint)i + 1, durations[i]));
+            box.Bytes(tracks[i].Trak(durations[i]));
         box.Open(BoxType.Mvex);
         box.Open(BoxType.Mehd, 1, 0);
         box.UInt64(duration);
         box.Close();
-        for (var i = 0; i < tracks.Count; i++)
-        {
-            var trex = tracks[i].Track.Trex.ToArray();
-            BinaryPrimitives.WriteUInt32BigEndian(trex.AsSpan(12), (uint)i + 1);
-            box.Bytes(trex);
-        }
+        foreach (var track in tracks)
+            box.Bytes(track.Trex());
         box.Close();
         WriteUdta(box, tags, cover);
         box.Close();
         return box.ToArray();
     }
 
-    private static void WriteFtyp(BoxWriter box, bool audioOnly)
+    private static void WriteFtyp(BoxWriter box, bool audioOnly, bool withH264)
     {
         const uint isom = 0x69736f6d, iso6 = 0x69736f36, mp41 = 0x6d703431, m4a = 0x4d344120;
-        uint[] brands = audioOnly ? [m4a, isom, iso6, mp41] : [isom, iso6, BoxType.Avc1, mp41];
+        uint[] brands = audioOnly ? [m4a, isom, iso6, mp41] : withH264 ? [isom, iso6, BoxType.Avc1, mp41] : [isom, iso6, mp41];
         box.Open(BoxType.Ftyp);
         box.UInt32(brands[0]);
         box.UInt32(0x200);
@@ -75,37 +72,12 @@ internal static class MergedHeader
         box.Close();
     }
 
-    private static void WriteUnityMatrix(BoxWriter box)
+    internal static void WriteUnityMatrix(BoxWriter box)
     {
         uint[] matrix = [0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000];
         foreach (var value in matrix)
             box.UInt32(value);
     }
-
-    /// <summary>The input's trak as it came, with our track ID, its duration, and its edit list in our timescale.</summary>
-    private static byte[] Trak(DashTrack track, uint trackId, ulong duration)
-    {
-        var trak = track.Trak.ToArray();
-        var fields = track.Fields;
-        BinaryPrimitives.WriteUInt32BigEndian(trak.AsSpan(fields.TrackId), trackId);
-        if (fields.LongDuration)
-            BinaryPrimitives.WriteUInt64BigEndian(trak.AsSpan(fields.Duration), duration);
-        else
-            BinaryPrimitives.WriteUInt32BigEndian(trak.AsSpan(fields.Duration), checked((uint)duration));
-        if (fields.EditDuration >= 0)
-        {
-            var span = trak.AsSpan(fields.EditDuration);
-            if (fields.LongEditDuration)
-                BinaryPrimitives.WriteUInt64BigEndian(span, Rescale(BinaryPrimitives.ReadUInt64BigEndian(span), track.MovieTimescale, MovieTimescale));
-            else
-                BinaryPrimitives.WriteUInt32BigEndian(span, checked((uint)Rescale(BinaryPrimitives.ReadUInt32BigEndian(span), track.MovieTimescale, MovieTimescale)));
-        }
-        return trak;
-    }
-
-    private static ulong Rescale(long value, uint from, uint to) => Rescale((ulong)value, from, to);
-
-    private static ulong Rescale(ulong value, uint from, uint to) => (ulong)(((UInt128)value * to + from / 2) / from);
 
     private static void WriteUdta(BoxWriter box, FileTags tags, ThumbnailImage? cover)
     {

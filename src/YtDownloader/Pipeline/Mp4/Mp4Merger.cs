@@ -3,10 +3,11 @@ using YtDownloader.Sources;
 namespace YtDownloader.Pipeline.Mp4;
 
 /// <summary>
-/// The merge without ffmpeg, for the common case: YouTube's H.264 video and AAC audio streams are DASH fragmented
-/// MP4, and putting two of them in one fragmented MP4 (or one in an M4A) is a rewrite of a few boxes, no codec.
-/// Only when both heads read as that case; anything else (VP9, Opus, WebM, an index at the end, subtitle tracks to
-/// embed) is ffmpeg's, decided before the first byte of the file; a fragment met later that we cannot carry sends the
+/// The merge without ffmpeg, for the streams YouTube serves: its H.264 video and AAC audio streams are DASH fragmented
+/// MP4, and putting two of them in one fragmented MP4 (or one in an M4A) is a rewrite of a few boxes, no codec; its
+/// VP9 video (every quality above 1080p) and Opus sound are WebM, whose blocks become MP4 fragments as they are
+/// (<see cref="WebmInput"/>). Only when both heads read as one of these; anything else (AV1, an index at the end, a
+/// muxed stream, subtitle tracks to embed) is ffmpeg's, decided before the first byte of the file; a fragment met later that we cannot carry sends the
 /// whole file to ffmpeg again (<see cref="VideoPipeline"/>), so that a stream we cannot carry is never a wrong file.
 /// </summary>
 public sealed class Mp4Merger(ILogger<Mp4Merger> logger)
@@ -26,20 +27,22 @@ public sealed class Mp4Merger(ILogger<Mp4Merger> logger)
         }
         var wanted = audio is null ? (MediaSession[])[media] : [media, audio];
         var handlers = audio is null ? (uint[])[BoxType.Soun] : [BoxType.Vide, BoxType.Soun];
-        var inputs = new List<(DashHead Head, Stream Source)>(wanted.Length);
+        var inputs = new List<MergeInput>(wanted.Length);
         for (var i = 0; i < wanted.Length; i++)
         {
             var source = wanted[i].OpenRead();
             try
             {
-                var head = await DashHeadReader.ReadAsync(source, await wanted[i].GetLengthAsync(cancellationToken), cancellationToken);
-                if (head.Track.Handler != handlers[i])
-                    throw new Mp4LayoutException($"It holds {BoxType.NameOf(head.Track.Handler)}, not {BoxType.NameOf(handlers[i])}.");
-                inputs.Add((head, source));
+                MergeInput input = wanted[i].Format.Container == "webm"
+                    ? await WebmInput.OpenAsync(source, cancellationToken)
+                    : new DashInput(await DashHeadReader.ReadAsync(source, await wanted[i].GetLengthAsync(cancellationToken), cancellationToken), source);
+                if (input.Handler != handlers[i])
+                    throw new Mp4LayoutException($"It holds {BoxType.NameOf(input.Handler)}, not {BoxType.NameOf(handlers[i])}.");
+                inputs.Add(input);
             }
             catch (Mp4LayoutException ex)
             {
-                logger.LogDebug("Stream {Itag}: merged by ffmpeg, not a DASH stream we carry: {Reason}", wanted[i].Format.Itag, ex.Message);
+                logger.LogDebug("Stream {Itag}: merged by ffmpeg, not a stream we carry: {Reason}", wanted[i].Format.Itag, ex.Message);
                 return null;
             }
         }
@@ -47,10 +50,9 @@ public sealed class Mp4Merger(ILogger<Mp4Merger> logger)
         // Ours from here: each input is read once, front to back, by the reader that read its head.
         foreach (var session in wanted)
             session.ExpectReadingInOrder();
-        var header = MergedHeader.Write([.. inputs.Select(i => i.Head)], audioOnly: audio is null, extras.Tags, extras.Cover);
-        var merged = new MergedMp4Stream(header, inputs, onConsumed);
-        logger.LogDebug("Streams {Itags}: merged in-process into {Bytes} bytes, {Fragments} subsegments",
-            string.Join("+", wanted.Select(w => w.Format.Itag)), merged.Length, inputs.Sum(i => i.Head.Subsegments.Count));
+        var merged = new MergedMp4Stream(inputs, audioOnly: audio is null, extras.Tags, extras.Cover, onConsumed);
+        logger.LogDebug("Streams {Itags}: merged in-process into {Bytes} bytes",
+            string.Join("+", wanted.Select(w => w.Format.Itag)), merged.KnownLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "an unknown number of");
         return merged;
     }
 
@@ -59,10 +61,19 @@ public sealed class Mp4Merger(ILogger<Mp4Merger> logger)
     {
         { Output: OutputFormat.Mp4, Audio: null } => "one stream carries both picture and sound",
         { Output: OutputFormat.Mp4 } when extras.Subtitles.Count > 0 => "subtitle tracks are embedded",
-        { Output: OutputFormat.Mp4, Video: { IsH264: false } or { HasAudio: true } } => "the video is not H.264 alone",
-        { Output: OutputFormat.Mp4, Audio: { IsAac: false } or { HasVideo: true } } => "the audio is not AAC alone",
+        { Output: OutputFormat.Mp4, Video.HasAudio: true } or { Output: OutputFormat.Mp4, Audio.HasVideo: true } => "a stream carries both picture and sound",
+        { Output: OutputFormat.Mp4, Video: var video } when !CarriesVideo(video) => $"the video is {FormatSelector.CodecName(video.VideoCodec)} in {video.Container}",
+        { Output: OutputFormat.Mp4, Audio: { } sound } when !CarriesSound(sound) => $"the sound is {FormatSelector.CodecName(sound.AudioCodec)} in {sound.Container}",
         { Output: OutputFormat.Mp4 } => null,
         { Output: OutputFormat.M4a, Audio: null, Video: { IsAac: true, HasVideo: false } } => null,
         _ => $"the {plan.Output.Extension()} file is not an AAC stream as it is",
     };
+
+    /// <summary>H.264 in MP4 or VP9 in WebM: the streams YouTube serves up to 1080p and above it.</summary>
+    private static bool CarriesVideo(MediaFormat video) =>
+        video.Container == "webm" ? FormatSelector.CodecName(video.VideoCodec) == "VP9" : video.IsH264;
+
+    /// <summary>AAC in M4A or Opus in WebM.</summary>
+    private static bool CarriesSound(MediaFormat sound) =>
+        sound.Container == "webm" ? FormatSelector.CodecName(sound.AudioCodec) == "Opus" : sound.IsAac;
 }

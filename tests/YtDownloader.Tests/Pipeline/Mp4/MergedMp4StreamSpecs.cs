@@ -94,28 +94,101 @@ public sealed class MergedMp4StreamSpecs : IDisposable
         var bytes = await File.ReadAllBytesAsync(video, TestContext.Current.CancellationToken);
         // The third fragment's tfhd names track 7: after the moof's header, its mfhd, the traf's and the tfhd's headers and its flags.
         BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan((int)head.Subsegments[2].Offset + 44), 7);
-        var header = MergedHeader.Write([head], audioOnly: false, Tags, null);
-
         await using var source = new MemoryStream(bytes) { Position = head.HeadBytes };
-        await using var merged = new MergedMp4Stream(header, [(head, source)], null);
+        await using var merged = new MergedMp4Stream([new DashInput(head, source)], audioOnly: false, Tags, null, null);
 
         (await Should.ThrowAsync<Mp4LayoutException>(() => merged.CopyToAsync(Stream.Null, TestContext.Current.CancellationToken)))
             .Message.ShouldContain("another track");
     }
 
+    private static readonly string[] Vp9Picture =
+        ["-f", "lavfi", "-i", "testsrc=size=320x240:rate=30:duration=3", "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k", "-g", "30"];
+
+    private static readonly string[] OpusSound =
+        ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3", "-c:a", "libopus", "-b:a", "96k"];
+
+    /// <summary>WebM inputs, each with what ffmpeg is asked to make (YouTube's shape: clusters at keyframes, the Cues up front).</summary>
+    private static readonly Dictionary<string, (string Name, string[] Arguments)> WebmStreams = new()
+    {
+        ["VP9 as YouTube serves it"] = ("video.webm", [.. Vp9Picture, .. TestMedia.WebmLayout]),
+        ["VP9 with its Cues at the end"] = ("video-cues-last.webm", Vp9Picture),
+        ["Opus as YouTube serves it"] = ("audio.webm", [.. OpusSound, .. TestMedia.WebmLayout]),
+    };
+
+    public static TheoryData<string, string> WebmPairs => new()
+    {
+        { "VP9 as YouTube serves it", "AAC" },
+        { "VP9 with its Cues at the end", "AAC" },
+        { "VP9 as YouTube serves it", "Opus as YouTube serves it" },
+    };
+
+    [Theory]
+    [MemberData(nameof(WebmPairs))]
+    public async Task WebM_streams_merge_into_what_ffmpegs_merge_of_the_same_streams_holds(string video, string audio)
+    {
+        var videoPath = await MakeAsync(WebmStreams[video].Name, WebmStreams[video].Arguments);
+        var audioPath = audio == "AAC" ? await MakeAudioAsync() : await MakeAsync(WebmStreams[audio].Name, WebmStreams[audio].Arguments);
+        var consumed = 0L;
+
+        var (merged, bytes) = await MergeAsync([videoPath, audioPath], read => consumed += read);
+
+        var ours = Path.Combine(_folder, "ours.mp4");
+        await File.WriteAllBytesAsync(ours, bytes, TestContext.Current.CancellationToken);
+        var theirs = Path.Combine(_folder, "theirs.mp4");
+        await MakeFromAsync(theirs, ["-i", videoPath, "-i", audioPath, "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-movflags", "frag_keyframe+empty_moov"]);
+        var (ourFigures, theirFigures) = (await Ffprobe.StreamFiguresAsync(ours), await Ffprobe.StreamFiguresAsync(theirs));
+        ourFigures.Select(s => (s.CodecType, s.CodecName, s.Width, s.Height, s.SampleRate, s.Packets))
+            .ShouldBe(theirFigures.Select(s => (s.CodecType, s.CodecName, s.Width, s.Height, s.SampleRate, s.Packets)));
+        ourFigures.Zip(theirFigures).ShouldAllBe(p => Math.Abs(p.First.Duration - p.Second.Duration) <= 1 / 30.0);
+        (await Ffprobe.MediaHashAsync(ours)).ShouldBe(await Ffprobe.MediaHashAsync(theirs));
+        consumed.ShouldBe(new FileInfo(videoPath).Length + new FileInfo(audioPath).Length);
+        Should.Throw<NotSupportedException>(() => merged.Length);
+        // Decoded whole, picture and sound, without one error.
+        var decoded = await Cli.Wrap("ffmpeg").WithArguments(["-v", "error", "-xerror", "-i", ours, "-f", "null", "-"])
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(TestContext.Current.CancellationToken);
+        decoded.ExitCode.ShouldBe(0, decoded.StandardError);
+        decoded.StandardError.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_webm_cluster_larger_than_a_fragment_holds_is_cut_into_several_with_every_frame_kept()
+    {
+        // One keyframe in 3 s of noisy picture at a high bitrate: one cluster of megabytes.
+        var video = await MakeAsync("dense.webm",
+            ["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=3,noise=alls=40:allf=t", "-c:v", "libvpx-vp9", "-deadline", "realtime",
+             "-cpu-used", "8", "-b:v", "12M", "-minrate", "12M", "-maxrate", "12M", "-g", "90", .. TestMedia.WebmLayout]);
+        new FileInfo(video).Length.ShouldBeGreaterThan(2 * WebmInput.MostFragmentBytes);
+        var audio = await MakeAudioAsync();
+
+        var (_, bytes) = await MergeAsync([video, audio], null);
+
+        var videoFragments = Box.Children(bytes, 0, bytes.Length).Where(b => b.Type == BoxType.Moof)
+            .Where(b => BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(b.Start + 44)) == 1).Count();
+        videoFragments.ShouldBeGreaterThan(2);
+        Box.Children(bytes, 0, bytes.Length).Where(b => b.Type == BoxType.Mdat)
+            .ShouldAllBe(b => b.Size <= 2 * WebmInput.MostFragmentBytes);
+        var path = Path.Combine(_folder, "dense.mp4");
+        await File.WriteAllBytesAsync(path, bytes, TestContext.Current.CancellationToken);
+        (await Ffprobe.MediaHashAsync(path, "v:0")).ShouldBe(await Ffprobe.MediaHashAsync(video, "v:0"));
+        (await Ffprobe.StreamFiguresAsync(path))[0].Packets.ShouldBe(90);
+    }
+
     private async Task<(MergedMp4Stream Merged, byte[] Bytes)> MergeAsync(string[] paths, Action<int>? onConsumed)
     {
-        var inputs = new List<(DashHead, Stream)>();
+        var files = new List<Stream>();
+        var inputs = new List<MergeInput>();
         foreach (var path in paths)
         {
             var file = File.OpenRead(path);
-            inputs.Add((await DashHeadReader.ReadAsync(file, file.Length, TestContext.Current.CancellationToken), file));
+            files.Add(file);
+            inputs.Add(path.EndsWith(".webm", StringComparison.Ordinal)
+                ? await WebmInput.OpenAsync(file, TestContext.Current.CancellationToken)
+                : new DashInput(await DashHeadReader.ReadAsync(file, file.Length, TestContext.Current.CancellationToken), file));
         }
-        var header = MergedHeader.Write([.. inputs.Select(i => i.Item1)], audioOnly: false, Tags, null);
-        var merged = new MergedMp4Stream(header, inputs, onConsumed);
+        var merged = new MergedMp4Stream(inputs, audioOnly: false, Tags, null, onConsumed);
         using var output = new MemoryStream();
         await merged.CopyToAsync(output, TestContext.Current.CancellationToken);
-        foreach (var (_, file) in inputs)
+        foreach (var file in files)
             await file.DisposeAsync();
         return (merged, output.ToArray());
     }
@@ -150,12 +223,17 @@ public sealed class MergedMp4StreamSpecs : IDisposable
     private async Task<string> MakeAsync(string name, string[] arguments)
     {
         var path = Path.Combine(_folder, name);
+        await MakeFromAsync(path, arguments);
+        return path;
+    }
+
+    private static async Task MakeFromAsync(string path, string[] arguments)
+    {
         var result = await Cli.Wrap("ffmpeg")
             .WithArguments(["-y", "-hide_banner", "-loglevel", "error", .. arguments, path])
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(TestContext.Current.CancellationToken);
         result.ExitCode.ShouldBe(0, result.StandardError);
-        return path;
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
