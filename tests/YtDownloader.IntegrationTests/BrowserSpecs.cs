@@ -411,13 +411,16 @@ public sealed class BrowserSpecs(BrowserFixture fixture)
         await page.Context.CloseAsync();
     }
 
-    // 720p is an H.264 and an AAC stream in YouTube's DASH shape: the file the service merges itself, without ffmpeg.
-    [Fact]
-    public async Task A_stored_merged_mp4_plays_in_a_video_element_with_its_duration_and_picture_size()
+    // Both files the service merges itself, without ffmpeg: 720p is an H.264 and an AAC stream in YouTube's DASH
+    // shape, 480p a VP9 stream in WebM with the same AAC.
+    [Theory]
+    [InlineData("720p", 1280, 720)]
+    [InlineData("480p", 854, 480)]
+    public async Task A_stored_merged_mp4_plays_in_a_video_element_with_its_duration_and_picture_size(string quality, int width, int height)
     {
         var video = NewVideo("p");
         using var http = fixture.Service.CreateClient();
-        var (status, body, _) = await http.UploadAsync(new { url = video, quality = "720p" });
+        var (status, body, _) = await http.UploadAsync(new { url = video, quality });
         status.ShouldBe(System.Net.HttpStatusCode.OK, body.ToString());
         // On a blank page: the service's own page allows media from itself alone, and a stored file is the store's.
         var page = await fixture.OpenPageAsync();
@@ -438,7 +441,7 @@ public sealed class BrowserSpecs(BrowserFixture fixture)
             """, body.Text("openUrl"));
 
         played[0].ShouldBe(TestMedia.DurationSeconds, tolerance: 0.1);
-        (played[1], played[2]).ShouldBe((1280, 720));
+        (played[1], played[2]).ShouldBe((width, height));
         played[3].ShouldBeGreaterThan(1);
         await page.Context.CloseAsync();
     }

@@ -12,9 +12,9 @@ public static class JobsClient
     public static bool HasEnded(this JsonElement job) => Ended.Contains(job.Text("phase"));
 
     public static async Task<(HttpStatusCode Status, JsonElement Job, HttpResponseMessage Response)> CreateJobAsync(
-        this HttpClient http, string url, string quality)
+        this HttpClient http, string url, string quality, string? format = null)
     {
-        var response = await http.PostAsJsonAsync("/api/jobs", new { url, quality });
+        var response = await http.PostAsJsonAsync("/api/jobs", new { url, quality, format });
         return (response.StatusCode, await ApiClient.ReadJsonAsync(response), response);
     }
 
