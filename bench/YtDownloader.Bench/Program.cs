@@ -45,9 +45,10 @@ try
     }
 
     // The warm-up job of every measured one: the same 1080p path, long enough to run each per-chunk method often.
-    // Of each shape measured: a DASH job runs our merge, a progressive one ffmpeg's (figure 10), each warmed up on its own path.
+    // Of each shape measured: a DASH job runs our merge of MP4 inputs, a WebM one our merge of a WebM input, a
+    // progressive one ffmpeg's (figure 10), each warmed up on its own path.
     var warmUps = new Dictionary<MediaShape, TestMedia>();
-    foreach (var shape in settings.Wants(BenchSettings.ProfileFigure) ? [MediaShape.Dash, MediaShape.Progressive] : (MediaShape[])[MediaShape.Dash])
+    foreach (var shape in settings.Wants(BenchSettings.ProfileFigure) ? Enum.GetValues<MediaShape>() : (MediaShape[])[MediaShape.Dash])
     {
         var warmUp = new TestMedia(shape);
         media.Add(warmUp);
@@ -157,12 +158,15 @@ try
         report.MemoryBySize(figures);
     }
 
-    // 10. CPU by stage, from perf: the job as figure 1 (i) runs it, on both paths (our merge of the DASH streams, and
-    // ffmpeg's of the same size with the audio's index at the end, which ours does not take).
+    // 10. CPU by stage, from perf: the job as figure 1 (i) runs it, on every path (our merge of the DASH streams; our
+    // merge of VP9 in WebM with the same audio; and ffmpeg's, of the DASH video with the audio's index at the end,
+    // which ours does not take).
     if (settings.Wants(BenchSettings.ProfileFigure))
     {
+        var (webm, webmOrigin) = await MediaOfAsync(settings.MainBytes, MediaShape.Webm);
         var (progressive, progressiveOrigin) = await MediaOfAsync(settings.MainBytes, MediaShape.Progressive);
-        foreach (var (path, set, origin) in ((string, TestMedia, FakeOrigin)[])[("our merge", main, mainOrigin), ("ffmpeg", progressive, progressiveOrigin)])
+        foreach (var (path, set, origin) in ((string, TestMedia, FakeOrigin)[])[
+            ("our merge", main, mainOrigin), ("our merge of WebM", webm, webmOrigin), ("ffmpeg", progressive, progressiveOrigin)])
         {
             JobFigures job;
             await using (var server = await workloads.StartServerAsync(origin, PerfRecorder.ServerSettings))

@@ -24,6 +24,12 @@ public enum MediaShape
     /// the head, jumps to the end, comes back). What the service leaves to ffmpeg.
     /// </summary>
     Progressive,
+
+    /// <summary>
+    /// The 1080p video as VP9 in YouTube's WebM (its only stream above 1080p, and at every size for many videos), with
+    /// the same DASH AAC: what the service merges itself from a WebM input.
+    /// </summary>
+    Webm,
 }
 
 /// <summary>
@@ -49,6 +55,9 @@ public sealed class TestMedia(MediaShape shape = MediaShape.Dash) : IAsyncLifeti
 
     public MediaShape Shape { get; } = shape;
 
+    // VP9 at the speed of a test, not of a good encode.
+    private static readonly string[] Vp9 = ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"];
+
     public MediaFile Muxed360 { get; private set; } = null!;
     public MediaFile Video720 { get; private set; } = null!;
     public MediaFile Video1080 { get; private set; } = null!;
@@ -71,14 +80,17 @@ public sealed class TestMedia(MediaShape shape = MediaShape.Dash) : IAsyncLifeti
         // Tasks run one after another on purpose: these machines have two cores.
         Muxed360 = await MakeAsync("muxed360.mp4", 18, "video/mp4; codecs=\"avc1.42001E, mp4a.40.2\"", 640, 360, 30, 500_000,
             ["-f", "lavfi", "-i", Video(640, 360), "-f", "lavfi", "-i", tone, .. h264, "-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart"]);
-        string[] videoLayout = Shape == MediaShape.Dash ? DashLayout : ["-movflags", "+faststart"];
-        string[] audioLayout = Shape == MediaShape.Dash ? DashAudioLayout : [];
+        string[] videoLayout = Shape == MediaShape.Progressive ? ["-movflags", "+faststart"] : DashLayout;
+        string[] audioLayout = Shape == MediaShape.Progressive ? [] : DashAudioLayout;
         Video720 = await MakeAsync("video720.mp4", 136, "video/mp4; codecs=\"avc1.4d401f\"", 1280, 720, 30, 1_500_000,
             ["-f", "lavfi", "-i", Video(1280, 720), .. h264, .. videoLayout]);
-        Video1080 = await MakeAsync("video1080.mp4", 137, "video/mp4; codecs=\"avc1.640028\"", 1920, 1080, 30, 3_000_000,
-            ["-f", "lavfi", "-i", Video(1920, 1080), .. h264, .. videoLayout]);
+        Video1080 = Shape == MediaShape.Webm
+            ? await MakeAsync("video1080.webm", 248, "video/webm; codecs=\"vp9\"", 1920, 1080, 30, 3_000_000,
+                ["-f", "lavfi", "-i", Video(1920, 1080), .. Vp9, "-b:v", "1M", "-g", "30", .. WebmLayout])
+            : await MakeAsync("video1080.mp4", 137, "video/mp4; codecs=\"avc1.640028\"", 1920, 1080, 30, 3_000_000,
+                ["-f", "lavfi", "-i", Video(1920, 1080), .. h264, .. videoLayout]);
         Vp9At480 = await MakeAsync("video480.webm", 244, "video/webm; codecs=\"vp9\"", 854, 480, 30, 700_000,
-            ["-f", "lavfi", "-i", Video(854, 480), "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k", "-g", "30", .. WebmLayout]);
+            ["-f", "lavfi", "-i", Video(854, 480), .. Vp9, "-b:v", "300k", "-g", "30", .. WebmLayout]);
         AacAudio = await MakeAsync("audio.m4a", 140, "audio/mp4; codecs=\"mp4a.40.2\"", null, null, null, 130_000,
             ["-f", "lavfi", "-i", tone, "-c:a", "aac", "-b:a", "128k", .. audioLayout]);
         OpusAudio = await MakeAsync("audio.webm", 251, "audio/webm; codecs=\"opus\"", null, null, null, 140_000,
@@ -93,23 +105,25 @@ public sealed class TestMedia(MediaShape shape = MediaShape.Dash) : IAsyncLifeti
     /// stream copy, so that a gigabyte takes seconds to make, not an encode. Both come in YouTube's own DASH shape
     /// (fragmented, the index up front), which the service merges itself; in <see cref="MediaShape.Progressive"/> the
     /// video is DASH still and the audio keeps its index at the end (ffmpeg reads the head, jumps to the end, comes
-    /// back), which sends the merge to ffmpeg. The fake origin then serves the big files in their place.
+    /// back), which sends the merge to ffmpeg; in <see cref="MediaShape.Webm"/> the video is VP9 in YouTube's WebM,
+    /// which the service merges itself too. The fake origin then serves the big files in their place.
     /// </summary>
     public async Task EnlargeAsync(long bytes)
     {
         const int clipSeconds = 10;
-        var video = await MakeAsync("clip1080.mp4", 137, Video1080.MimeType, 1920, 1080, 30, 5_000_000,
+        var webm = Shape == MediaShape.Webm;
+        string[] codec = webm ? [.. Vp9, "-minrate", "5M"] : ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-bufsize", "10M"];
+        var video = await MakeAsync(webm ? "clip1080.webm" : "clip1080.mp4", Video1080.Itag, Video1080.MimeType, 1920, 1080, 30, 5_000_000,
             ["-f", "lavfi", "-i", $"testsrc2=size=1920x1080:rate=30:duration={clipSeconds},noise=alls=12:allf=t",
-             "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "60",
-             "-b:v", "5M", "-maxrate", "5M", "-bufsize", "10M"]);
+             .. codec, "-g", "60", "-b:v", "5M", "-maxrate", "5M"]);
         var audio = await MakeAsync("clip.m4a", 140, AacAudio.MimeType, null, null, null, 128_000,
             ["-f", "lavfi", "-i", $"sine=frequency=440:sample_rate=48000:duration={clipSeconds}", "-c:a", "aac", "-b:a", "128k"]);
 
-        string[] audioLayout = Shape == MediaShape.Dash ? DashAudioLayout : [];
+        string[] audioLayout = Shape == MediaShape.Progressive ? [] : DashAudioLayout;
         var loops = Math.Max(0, (int)(bytes / (video.Length + audio.Length)) - 1);
         var seconds = (loops + 1) * clipSeconds;
-        Video1080 = await MakeAsync($"long-{Video1080.Name}", 137, Video1080.MimeType, 1920, 1080, 30, video.Length * 8 / clipSeconds,
-            ["-stream_loop", loops.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", video.Path, "-c", "copy", .. DashLayout]);
+        Video1080 = await MakeAsync($"long-{Video1080.Name}", Video1080.Itag, Video1080.MimeType, 1920, 1080, 30, video.Length * 8 / clipSeconds,
+            ["-stream_loop", loops.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", video.Path, "-c", "copy", .. (webm ? WebmLayout : DashLayout)]);
         AacAudio = await MakeAsync($"long-{AacAudio.Name}", 140, AacAudio.MimeType, null, null, null, audio.Length * 8 / clipSeconds,
             ["-stream_loop", loops.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", audio.Path, "-c", "copy", .. audioLayout]);
         File.Delete(video.Path);
