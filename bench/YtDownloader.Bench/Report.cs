@@ -71,7 +71,7 @@ internal sealed class Report(BenchSettings settings)
         var warm = (profile.TotalSeconds - profile.SecondsByStage["JIT"]) * perGigabyte;
         _rows.Add(($"10 CPU by stage, {path}, {Megabytes(job.BytesIn)} job", $"{stages} (CPU s per GB); {warm:0.0} without the JIT",
             $"{profile.TotalSeconds * perGigabyte:0.0} CPU s per GB sampled ({job.CpuSecondsPerGigabyte:0.0} counted in /proc); {Seconds(job.Elapsed)}; "
-            + $"{job.AllocatedPerMegabyte / 1e3:0} KB allocated per MB; the runtime compiled {job.JitMethods:0} methods in {job.JitSeconds:0.00} s; perf record -a -g, cpu-clock",
+            + $"{job.AllocatedPerMegabyte / 1e3:0} KB allocated per MB; peak RSS {Megabytes(job.PeakRss)}; the runtime compiled {job.JitMethods:0} methods in {job.JitSeconds:0.00} s; perf record -a -g, cpu-clock",
             "server + ffmpeg ≤ 3 CPU s per GB (warm: without the JIT)", Verdict(warm <= 3, $"{warm:0.0} CPU s per GB")));
     }
 

@@ -44,7 +44,8 @@ public sealed record ProviderHandover(string From, string To, int Itag, long AtB
 
 /// <summary>
 /// The whole path: source → format choice → ranged fetch → merge (tags, cover, subtitles) → streaming upload. The merge
-/// is ours (<see cref="Mp4Merger"/>) for YouTube's DASH H.264 and AAC streams, ffmpeg's for everything else.
+/// is ours (<see cref="Mp4Merger"/>) for YouTube's DASH H.264 and AAC streams and its WebM VP9 and Opus streams,
+/// ffmpeg's for everything else.
 /// Nothing is held whole in memory or on disk: bytes flow through bounded buffers from the media server to storage;
 /// only the small extras (captions, the thumbnail) are read whole.
 /// </summary>

@@ -15,6 +15,7 @@ internal static class BoxType
     public const uint Covr = 0x636f7672, Desc = 0x64657363;
     public const uint Name = 0xa96e616d, Artist = 0xa9415254, Day = 0xa9646179, Comment = 0xa9636d74;
     public const uint Vide = 0x76696465, Soun = 0x736f756e, Avc1 = 0x61766331, Mp4a = 0x6d703461, Mdir = 0x6d646972;
+    public const uint Av01 = 0x61763031;
 
     public static string NameOf(uint type)
     {

@@ -7,7 +7,7 @@ namespace YtDownloader.Pipeline.Mp4;
 /// fields the merge rewrites sit in them, and what the track holds.
 /// </summary>
 /// <param name="Handler"><see cref="BoxType.Vide"/> or <see cref="BoxType.Soun"/>.</param>
-/// <param name="Codec">The sample entry: <see cref="BoxType.Avc1"/> or <see cref="BoxType.Mp4a"/>.</param>
+/// <param name="Codec">The sample entry: <see cref="BoxType.Avc1"/>, <see cref="BoxType.Av01"/> or <see cref="BoxType.Mp4a"/>.</param>
 /// <param name="MovieTimescale">The timescale of the stream's own mvhd, which its edit list counts in.</param>
 public sealed record DashTrack(
     byte[] Trak, byte[] Trex, uint TrackId, uint Timescale, uint Handler, uint Codec, uint MovieTimescale, TrakFields Fields);
@@ -137,8 +137,8 @@ public static class DashHeadReader
         if (entries != 1)
             throw new Mp4LayoutException($"The track has {entries} sample descriptions, not one.");
         var codec = Box.Children(bytes, stsd.BodyStart + 8, stsd.End)[0].Type;
-        if ((handler, codec) is not ((BoxType.Vide, BoxType.Avc1) or (BoxType.Soun, BoxType.Mp4a)))
-            throw new Mp4LayoutException($"The track is {BoxType.NameOf(handler)} in {BoxType.NameOf(codec)}, neither H.264 video (avc1) nor AAC sound (mp4a).");
+        if ((handler, codec) is not ((BoxType.Vide, BoxType.Avc1 or BoxType.Av01) or (BoxType.Soun, BoxType.Mp4a)))
+            throw new Mp4LayoutException($"The track is {BoxType.NameOf(handler)} in {BoxType.NameOf(codec)}, neither H.264 or AV1 video (avc1, av01) nor AAC sound (mp4a).");
         if (Box.Single(tables, BoxType.Stsz) is { } stsz
             && (stsz.Size < stsz.HeaderSize + 12 || BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(stsz.BodyStart + 8)) != 0))
             throw new Mp4LayoutException("The moov holds samples of its own besides the fragments.");

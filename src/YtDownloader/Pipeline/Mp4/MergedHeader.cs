@@ -24,7 +24,7 @@ internal static class MergedHeader
     public static byte[] Write(IReadOnlyList<MergeInput> tracks, bool audioOnly, FileTags tags, ThumbnailImage? cover)
     {
         var box = new BoxWriter();
-        WriteFtyp(box, audioOnly, tracks.Any(t => t.Codec == BoxType.Avc1));
+        WriteFtyp(box, audioOnly, tracks.FirstOrDefault(t => t.Handler == BoxType.Vide)?.Codec);
 
         var durations = tracks.Select(t => t.Duration.In(MovieTimescale)).ToList();
         var duration = durations.Max();
@@ -44,10 +44,13 @@ internal static class MergedHeader
         return box.ToArray();
     }
 
-    private static void WriteFtyp(BoxWriter box, bool audioOnly, bool withH264)
+    /// <param name="video">The video's codec, which names a brand when it is H.264 or AV1 (as ffmpeg's muxer writes them).</param>
+    private static void WriteFtyp(BoxWriter box, bool audioOnly, uint? video)
     {
         const uint isom = 0x69736f6d, iso6 = 0x69736f36, mp41 = 0x6d703431, m4a = 0x4d344120;
-        uint[] brands = audioOnly ? [m4a, isom, iso6, mp41] : withH264 ? [isom, iso6, BoxType.Avc1, mp41] : [isom, iso6, mp41];
+        uint[] brands = audioOnly ? [m4a, isom, iso6, mp41]
+            : video is BoxType.Avc1 or BoxType.Av01 ? [isom, iso6, video.Value, mp41]
+            : [isom, iso6, mp41];
         box.Open(BoxType.Ftyp);
         box.UInt32(brands[0]);
         box.UInt32(0x200);

@@ -6,8 +6,8 @@ namespace YtDownloader.Pipeline.Mp4;
 /// The merge without ffmpeg, for the streams YouTube serves: its H.264 video and AAC audio streams are DASH fragmented
 /// MP4, and putting two of them in one fragmented MP4 (or one in an M4A) is a rewrite of a few boxes, no codec; its
 /// VP9 video (every quality above 1080p) and Opus sound are WebM, whose blocks become MP4 fragments as they are
-/// (<see cref="WebmInput"/>). Only when both heads read as one of these; anything else (AV1, an index at the end, a
-/// muxed stream, subtitle tracks to embed) is ffmpeg's, decided before the first byte of the file; a fragment met later that we cannot carry sends the
+/// (<see cref="WebmInput"/>); its AV1 is DASH MP4 like its H.264. Only when both heads read as one of these; anything
+/// else (an index at the end, a muxed stream, subtitle tracks to embed) is ffmpeg's, decided before the first byte of the file; a fragment met later that we cannot carry sends the
 /// whole file to ffmpeg again (<see cref="VideoPipeline"/>), so that a stream we cannot carry is never a wrong file.
 /// </summary>
 public sealed class Mp4Merger(ILogger<Mp4Merger> logger)
@@ -69,9 +69,9 @@ public sealed class Mp4Merger(ILogger<Mp4Merger> logger)
         _ => $"the {plan.Output.Extension()} file is not an AAC stream as it is",
     };
 
-    /// <summary>H.264 in MP4 or VP9 in WebM: the streams YouTube serves up to 1080p and above it.</summary>
+    /// <summary>H.264 or AV1 in MP4, VP9 in WebM: YouTube's streams up to 1080p, above it, and (AV1) at 8K.</summary>
     private static bool CarriesVideo(MediaFormat video) =>
-        video.Container == "webm" ? FormatSelector.CodecName(video.VideoCodec) == "VP9" : video.IsH264;
+        video.Container == "webm" ? FormatSelector.CodecName(video.VideoCodec) == "VP9" : video.IsH264 || FormatSelector.CodecName(video.VideoCodec) == "AV1";
 
     /// <summary>AAC in M4A or Opus in WebM.</summary>
     private static bool CarriesSound(MediaFormat sound) =>

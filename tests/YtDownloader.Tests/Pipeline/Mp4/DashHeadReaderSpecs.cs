@@ -17,6 +17,7 @@ public sealed class DashHeadReaderSpecs : IDisposable
     private static readonly string[] Video = [.. Picture, .. H264];
     private static readonly string[] Aac = [.. Sound, "-c:a", "aac", "-b:a", "128k"];
     internal static readonly string[] BaseDataOffsetLayout = ["-movflags", "frag_keyframe+empty_moov+global_sidx+skip_trailer"];
+    internal static readonly string[] Av1 = ["-c:v", "libsvtav1", "-preset", "12", "-g", "30", "-pix_fmt", "yuv420p"];
     private static readonly string[] Opus = ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3", "-c:a", "libopus", "-b:a", "96k"];
 
     /// <summary>Each layout: how ffmpeg makes it, and what the reader says of it (null: it reads as the common case).</summary>
@@ -31,6 +32,7 @@ public sealed class DashHeadReaderSpecs : IDisposable
         // Offsets from the stream's start, not the moof's: the merge moves them with their moof.
         ["fragments with a base-data-offset"] = ([.. Video, .. BaseDataOffsetLayout], null),
         ["an mfra after the indexed fragments"] = ([.. Video, "-movflags", "dash+global_sidx"], "of a stream of"),
+        ["AV1 as YouTube serves it"] = ([.. Picture, .. Av1, .. TestMedia.DashLayout], null),
         ["Opus in MP4"] = ([.. Opus, .. TestMedia.DashLayout], "neither H.264"),
     };
 
