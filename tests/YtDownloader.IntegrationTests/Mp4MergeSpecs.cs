@@ -5,7 +5,11 @@ using YtDownloader.IntegrationTests.TestSupport;
 
 namespace YtDownloader.IntegrationTests;
 
-/// <summary>The default media, and a second set whose 1080p video carries an event message box before its third fragment.</summary>
+/// <summary>
+/// The default media, and a second set whose 1080p video carries an event message box before its third fragment and
+/// whose 480p VP9 carries a SilentTracks element in its second cluster: streams whose heads read as ours, with a
+/// part further on that our merge does not carry.
+/// </summary>
 public sealed class Mp4MergeFixture : ServiceFixture
 {
     /// <summary>The video whose streams are <see cref="WithEventMessage"/>'s.</summary>
@@ -13,11 +17,15 @@ public sealed class Mp4MergeFixture : ServiceFixture
 
     public TestMedia WithEventMessage { get; } = new();
 
+    /// <summary>Matroska's element that names tracks silent in a cluster, which our merge does not carry.</summary>
+    private const uint SilentTracks = 0x5854;
+
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
         await WithEventMessage.InitializeAsync();
         await TestMedia.InsertBoxBeforeFragmentAsync(WithEventMessage.Video1080, fragment: 2, "emsg", payloadBytes: 40);
+        await TestMedia.InsertIntoClusterAsync(WithEventMessage.Vp9At480, cluster: 1, SilentTracks);
         Origin.MediaSets[EventMessageVideo] = WithEventMessage;
     }
 
@@ -80,26 +88,29 @@ public sealed class Mp4MergeSpecs(Mp4MergeFixture fixture) : IClassFixture<Mp4Me
             .ShouldBe((await Ffprobe.StreamFiguresAsync(fixture.Media.AacAudio.Path)).Single().Packets);
     }
 
-    [Fact]
-    public async Task A_fragment_our_merge_cannot_carry_after_the_file_has_begun_has_ffmpeg_make_the_whole_file_again()
+    [Theory]
+    [InlineData("1080p", "video1080.mp4")] // an emsg box between DASH fragments
+    [InlineData("480p", "video480.webm")] // a SilentTracks element in a WebM cluster
+    public async Task A_part_our_merge_cannot_carry_after_the_file_has_begun_has_ffmpeg_make_the_whole_file_again(string quality, string videoName)
     {
         const string id = Mp4MergeFixture.EventMessageVideo;
-        var (video, audio) = (fixture.WithEventMessage.Video1080, fixture.WithEventMessage.AacAudio);
+        var (video, audio) = (fixture.WithEventMessage.ByName(videoName), fixture.WithEventMessage.AacAudio);
         fixture.Origin.Youtube[id] = YoutubeBehaviour.Playable;
+        var requestsBefore = fixture.Origin.MediaRequests.Count(r => r.Video == id && r.Name == video.Name && r.From == 0);
         using var http = fixture.CreateClient();
 
-        var (status, created, _) = await http.CreateJobAsync(id, "1080p");
+        var (status, created, _) = await http.CreateJobAsync(id, quality);
         status.ShouldBe(HttpStatusCode.Accepted, created.ToString());
         var job = await http.WaitForEndAsync(created.Text("id"), TimeSpan.FromMinutes(2));
 
         job.Text("phase").ShouldBe("done", job.ToString());
         var stored = await fixture.S3.DownloadAsync(job.GetProperty("result").Text("key"), Directory.CreateTempSubdirectory("ytd-mp4merge-").FullName);
-        // ffmpeg's file (it signs it), with every packet of both streams: the event message is not media.
+        // ffmpeg's file (it signs it), with every packet of both streams: what we did not carry is not media.
         (await Ffprobe.ProbeAsync(stored)).Tags.Keys.ShouldContain("encoder");
         (await Ffprobe.MediaHashAsync(stored, "v:0")).ShouldBe(await Ffprobe.MediaHashAsync(video.Path, "v:0"));
         (await Ffprobe.MediaHashAsync(stored, "a:0")).ShouldBe(await Ffprobe.MediaHashAsync(audio.Path, "a:0"));
         // Our merge read the video from its first byte, then ffmpeg did again: both fetches are counted.
-        fixture.Origin.MediaRequests.Count(r => r.Video == id && r.Name == video.Name && r.From == 0).ShouldBe(2);
+        fixture.Origin.MediaRequests.Count(r => r.Video == id && r.Name == video.Name && r.From == 0).ShouldBe(requestsBefore + 2);
         job.GetProperty("fetchedBytes").GetInt64().ShouldBeGreaterThan(video.Length + audio.Length);
         (await fixture.S3.ListOpenUploadsAsync()).ShouldBeEmpty();
     }

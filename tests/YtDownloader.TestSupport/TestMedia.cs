@@ -135,6 +135,10 @@ public sealed class TestMedia(MediaShape shape = MediaShape.Dash) : IAsyncLifeti
     public static async Task InsertBoxBeforeFragmentAsync(MediaFile file, int fragment, string type, int payloadBytes) =>
         await File.WriteAllBytesAsync(file.Path, SegmentIndexEdits.InsertBoxBeforeFragment(await File.ReadAllBytesAsync(file.Path), fragment, type, payloadBytes));
 
+    /// <summary>A WebM file with an empty element of <paramref name="id"/> first in one of its clusters (<see cref="WebmEdits.InsertIntoCluster"/>), in place.</summary>
+    public static async Task InsertIntoClusterAsync(MediaFile file, int cluster, uint id) =>
+        await File.WriteAllBytesAsync(file.Path, WebmEdits.InsertIntoCluster(await File.ReadAllBytesAsync(file.Path), cluster, id));
+
     /// <summary>The duration of the big files after <see cref="EnlargeAsync"/>.</summary>
     public TimeSpan? EnlargedDuration { get; private set; }
 

@@ -7,9 +7,9 @@ namespace YtDownloader.Pipeline.Mp4;
 /// <summary>
 /// The head of a merged fragmented MP4: our ftyp, then a moov with an mvhd, one trak per input (a DASH input's own,
 /// with its track ID and duration rewritten, its sample description untouched; a WebM input's written from its track
-/// entry), an mvex with the whole duration
-/// and a trex per track, and a udta with the tags, the cover and the chapters as ffmpeg's MP4 muxer writes them
-/// (iTunes metadata, Nero chapters), so that players and ffprobe read the same file either way.
+/// entry), an mvex with the whole duration and a trex per track, and a udta with the tags, the cover and the chapters
+/// as ffmpeg's MP4 muxer writes them (iTunes metadata, Nero chapters), so that players and ffprobe read the same file
+/// either way.
 /// </summary>
 internal static class MergedHeader
 {

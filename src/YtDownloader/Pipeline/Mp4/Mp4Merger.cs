@@ -5,10 +5,11 @@ namespace YtDownloader.Pipeline.Mp4;
 /// <summary>
 /// The merge without ffmpeg, for the streams YouTube serves: its H.264 video and AAC audio streams are DASH fragmented
 /// MP4, and putting two of them in one fragmented MP4 (or one in an M4A) is a rewrite of a few boxes, no codec; its
-/// VP9 video (every quality above 1080p) and Opus sound are WebM, whose blocks become MP4 fragments as they are
-/// (<see cref="WebmInput"/>); its AV1 is DASH MP4 like its H.264. Only when both heads read as one of these; anything
-/// else (an index at the end, a muxed stream, subtitle tracks to embed) is ffmpeg's, decided before the first byte of the file; a fragment met later that we cannot carry sends the
-/// whole file to ffmpeg again (<see cref="VideoPipeline"/>), so that a stream we cannot carry is never a wrong file.
+/// AV1 is DASH MP4 like its H.264; its VP9 video (every quality above 1080p) and Opus sound are WebM, whose blocks
+/// become MP4 fragments as they are (<see cref="WebmInput"/>). Only when both heads read as one of these; anything
+/// else (an index at the end, a muxed stream, subtitle tracks to embed) is ffmpeg's, decided before the first byte of
+/// the file; a fragment met later that we cannot carry sends the whole file to ffmpeg again
+/// (<see cref="VideoPipeline"/>), so that a stream we cannot carry is never a wrong file.
 /// </summary>
 public sealed class Mp4Merger(ILogger<Mp4Merger> logger)
 {
