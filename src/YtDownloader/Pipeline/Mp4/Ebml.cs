@@ -13,14 +13,13 @@ internal static class EbmlId
     public const uint Void = 0xEC, Crc32 = 0xBF;
     public const uint TimecodeScale = 0x2AD7B1, Duration = 0x4489;
     public const uint TrackEntry = 0xAE, TrackNumber = 0xD7, TrackType = 0x83, CodecId = 0x86, CodecPrivate = 0x63A2;
-    public const uint DefaultDuration = 0x23E383, CodecDelay = 0x56AA, ContentEncodings = 0x6D80;
+    public const uint DefaultDuration = 0x23E383, ContentEncodings = 0x6D80;
     public const uint Video = 0xE0, PixelWidth = 0xB0, PixelHeight = 0xBA, DisplayWidth = 0x54B0, DisplayHeight = 0x54BA, DisplayUnit = 0x54B2;
     public const uint StereoMode = 0x53B8, Projection = 0x7670;
     public const uint Colour = 0x55B0, MatrixCoefficients = 0x55B1, ChromaSitingHorz = 0x55B7, ChromaSitingVert = 0x55B8, Range = 0x55B9;
     public const uint TransferCharacteristics = 0x55BA, Primaries = 0x55BB, MaxCll = 0x55BC, MaxFall = 0x55BD, MasteringMetadata = 0x55D0;
-    public const uint Audio = 0xE1, SamplingFrequency = 0xB5, Channels = 0x9F;
     public const uint Timecode = 0xE7, Position = 0xA7, PrevSize = 0xAB, SimpleBlock = 0xA3, BlockGroup = 0xA0, Block = 0xA1;
-    public const uint BlockDuration = 0x9B, ReferenceBlock = 0xFB, DiscardPadding = 0x75A2, BlockAdditions = 0x75A1;
+    public const uint ReferenceBlock = 0xFB, BlockAdditions = 0x75A1;
 
     /// <summary>The elements a Segment holds at its top: one of these ends a Cluster whose size is unknown.</summary>
     public static bool IsSegmentChild(uint id) =>

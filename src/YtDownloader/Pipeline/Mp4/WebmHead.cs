@@ -30,7 +30,7 @@ internal static class WebmHeadReader
     public static async Task<(WebmHead Head, EbmlHeader FirstCluster)> ReadAsync(EbmlReader reader, CancellationToken cancellationToken)
     {
         var magic = await reader.PeekAsync(4, cancellationToken);
-        if (!magic.Span.SequenceEqual((ReadOnlySpan<byte>)[0x1A, 0x45, 0xDF, 0xA3]) || await reader.NextAsync(cancellationToken) is not { } header)
+        if (magic.Length < 4 || BinaryPrimitives.ReadUInt32BigEndian(magic.Span) != EbmlId.Header || await reader.NextAsync(cancellationToken) is not { } header)
             throw new Mp4LayoutException("The stream does not start with an EBML header: it is not WebM.");
         ReadEbmlHeader(await reader.ReadDataAsync(header, MostHeadElementBytes, cancellationToken));
         if (await reader.NextAsync(cancellationToken) is not { Id: EbmlId.Segment })
