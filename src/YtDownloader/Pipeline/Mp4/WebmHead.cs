@@ -26,6 +26,9 @@ internal static class WebmHeadReader
     private const int MostHeadElementBytes = 1 << 20;
     private const uint VideoTrack = 1, AudioTrack = 2;
 
+    // YouTube's longest videos are half a day; a duration of a year is no video's.
+    private const double MostDurationNs = 365 * 86_400 * 1e9;
+
     /// <summary>The head, and the header of the first Cluster, which the reader has just read.</summary>
     public static async Task<(WebmHead Head, EbmlHeader FirstCluster)> ReadAsync(EbmlReader reader, CancellationToken cancellationToken)
     {
@@ -48,8 +51,8 @@ internal static class WebmHeadReader
                 case EbmlId.Cluster:
                     if (track is null)
                         throw new Mp4LayoutException("A WebM cluster comes before the track entry.");
-                    if (duration is not > 0)
-                        throw new Mp4LayoutException("The WebM segment's info tells no duration.");
+                    if (duration is not > 0 || duration * timecodeScale > MostDurationNs)
+                        throw new Mp4LayoutException("The WebM segment's info tells no duration, or not one a video has.");
                     return (new WebmHead(track, timecodeScale, duration.Value), element);
                 case EbmlId.Info:
                     (timecodeScale, duration) = ReadInfo(await reader.ReadDataAsync(element, MostHeadElementBytes, cancellationToken));

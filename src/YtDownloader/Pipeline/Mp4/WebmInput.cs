@@ -15,6 +15,9 @@ internal sealed class WebmInput : MergeInput
     /// <summary>The most payload a fragment holds: a cluster of 4K video is megabytes.</summary>
     internal const int MostFragmentBytes = 1 << 20;
 
+    // A fragment's samples are held with their moof fields: 20 s of Opus packets, a minute of 60 fps video.
+    private const int MostFragmentSamples = 4096;
+
     // A block's header is its track number (one to eight bytes), a 16-bit time and a byte of flags.
     private const int MostBlockHeaderBytes = 11;
     private const int MostBlockGroupBytes = 16 << 20;
@@ -146,7 +149,7 @@ internal sealed class WebmInput : MergeInput
                 return;
             }
             var newest = _samples[^1];
-            if (newest.StartsCluster || newest.Offset >= MostFragmentBytes)
+            if (newest.StartsCluster || newest.Offset >= MostFragmentBytes || count == MostFragmentSamples)
             {
                 Close(count, next: newest.Time);
                 return;
@@ -163,9 +166,9 @@ internal sealed class WebmInput : MergeInput
         for (var i = 0; i < count; i++)
         {
             var end = i + 1 < count ? _samples[i + 1].Time : next ?? LastSampleEnd(_samples[i].Time);
-            if (end <= _samples[i].Time)
+            if (end <= _samples[i].Time || end - _samples[i].Time > uint.MaxValue)
                 throw new Mp4LayoutException($"WebM blocks out of time order at {_samples[i].Time} ticks of track {TrackId}.");
-            _lastDuration = checked((uint)(end - _samples[i].Time));
+            _lastDuration = (uint)(end - _samples[i].Time);
             _samples[i] = _samples[i] with { Duration = _lastDuration };
         }
     }
@@ -301,14 +304,14 @@ internal sealed class WebmInput : MergeInput
 
     private async Task ReadSimpleBlockAsync(EbmlHeader block, CancellationToken cancellationToken)
     {
-        if (block.Size is not { } size)
-            throw new Mp4LayoutException("A WebM block of unknown size.");
+        if (block.Size is not { } size || size > MostBlockGroupBytes)
+            throw new Mp4LayoutException($"A WebM block of {(block.Size?.ToString() ?? "unknown size")}, more than a frame takes.");
         var header = await _reader.PeekAsync((int)Math.Min(size, MostBlockHeaderBytes), cancellationToken);
         var (relative, flags, headerLength) = ReadBlockHeader(header.Span);
         if ((flags & (LacingFlags | InvisibleFlag)) != 0)
             throw new Mp4LayoutException("A WebM block with laced or invisible frames, which the merge does not carry.");
         _reader.Advance(headerLength);
-        var payload = checked((int)(size - headerLength));
+        var payload = (int)size - headerLength;
         var offset = Reserve(payload);
         await _reader.ReadExactlyAsync(_data.AsMemory(offset, payload), cancellationToken);
         Add(relative, (flags & KeyframeFlag) != 0, offset, payload);

@@ -57,6 +57,42 @@ public sealed class WebmInputSpecs : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_damaged_webm_fails_as_a_layout_or_download_error_and_never_otherwise()
+    {
+        // A backup source may serve anything: cut short, or bytes changed in the head or among the clusters.
+        var original = await File.ReadAllBytesAsync(await MakeAsync(Streams["VP9 as YouTube serves it"].Arguments, toPipe: false), TestContext.Current.CancellationToken);
+        var unexpected = new List<string>();
+        var refused = 0;
+        for (var seed = 0; seed < 300; seed++)
+        {
+            var random = new Random(seed);
+            var damaged = seed % 3 == 0 ? original[..random.Next(original.Length)] : original.ToArray();
+            for (var i = 0; seed % 3 != 0 && i < 1 + seed % 8; i++)
+                damaged[random.Next(seed % 2 == 0 ? 600 : damaged.Length)] = (byte)random.Next(256);
+            try
+            {
+                await using var source = new MemoryStream(damaged);
+                var input = await WebmInput.OpenAsync(source, TestContext.Current.CancellationToken);
+                await using var merged = new MergedMp4Stream([input], audioOnly: false, Tags, null, null);
+                await merged.CopyToAsync(Stream.Null, TestContext.Current.CancellationToken);
+            }
+            catch (YtDownloaderException)
+            {
+                refused++;
+            }
+            catch (Exception ex)
+            {
+                unexpected.Add($"seed {seed}: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+
+        unexpected.ShouldBeEmpty();
+        refused.ShouldBeGreaterThan(100, "most damage is seen");
+    }
+
+    private static readonly YtDownloader.Pipeline.FileTags Tags = new("T", "Channel", null, "https://www.youtube.com/watch?v=aaaaaaaaaaa", "", [], TimeSpan.FromSeconds(2));
+
     [Theory]
     [InlineData(0xFF, 960u * 3)] // CELT 20 ms, code 3: the frame count in the next byte
     [InlineData(0x78, 960u)] // hybrid 20 ms, one frame
