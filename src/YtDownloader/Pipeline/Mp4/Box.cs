@@ -15,7 +15,9 @@ internal static class BoxType
     public const uint Covr = 0x636f7672, Desc = 0x64657363;
     public const uint Name = 0xa96e616d, Artist = 0xa9415254, Day = 0xa9646179, Comment = 0xa9636d74;
     public const uint Vide = 0x76696465, Soun = 0x736f756e, Avc1 = 0x61766331, Mp4a = 0x6d703461, Mdir = 0x6d646972;
-    public const uint Av01 = 0x61763031;
+    public const uint Av01 = 0x61763031, Vp09 = 0x76703039, Vpcc = 0x76706343, Opus = 0x4f707573, Dops = 0x644f7073;
+    public const uint Tfdt = 0x74666474, Trun = 0x7472756e, Vmhd = 0x766d6864, Smhd = 0x736d6864, Dinf = 0x64696e66;
+    public const uint Dref = 0x64726566, Url = 0x75726c20, Stts = 0x73747473, Stsc = 0x73747363, Stco = 0x7374636f;
 
     public static string NameOf(uint type)
     {

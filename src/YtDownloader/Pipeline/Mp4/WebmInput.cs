@@ -86,7 +86,7 @@ internal sealed class WebmInput : MergeInput
     }
 
     public override uint Handler => _head.Track.Handler;
-    public override uint Codec => _isVideo ? Vp09 : Opus;
+    public override uint Codec => _isVideo ? BoxType.Vp09 : BoxType.Opus;
     public override long? FragmentBytes => null;
     public override long HeadBytes => _headBytes;
 
@@ -204,11 +204,11 @@ internal sealed class WebmInput : MergeInput
         Box(moof, ref at, 16, BoxType.Tfhd);
         Put32(moof, ref at, 0x020000); // default-base-is-moof: the data offset counts from this moof, wherever it lands
         Put32(moof, ref at, TrackId);
-        Box(moof, ref at, 20, Tfdt);
+        Box(moof, ref at, 20, BoxType.Tfdt);
         Put32(moof, ref at, 0x01000000); // version 1: a 64-bit decode time
         Put32(moof, ref at, (uint)((ulong)_samples[0].Time >> 32));
         Put32(moof, ref at, (uint)_samples[0].Time);
-        Box(moof, ref at, 20 + BytesPerSample * samples, Trun);
+        Box(moof, ref at, 20 + BytesPerSample * samples, BoxType.Trun);
         Put32(moof, ref at, 0x000701); // data offset, and each sample's duration, size and flags
         Put32(moof, ref at, (uint)samples);
         Put32(moof, ref at, (uint)_moofLength); // the first payload byte: after this moof and the mdat's header
@@ -426,19 +426,19 @@ internal sealed class WebmInput : MergeInput
         box.Open(BoxType.Minf);
         if (_isVideo)
         {
-            box.Open(Vmhd, 0, 1);
+            box.Open(BoxType.Vmhd, 0, 1);
             box.Zeros(8);
         }
         else
         {
-            box.Open(Smhd, 0, 0);
+            box.Open(BoxType.Smhd, 0, 0);
             box.Zeros(4);
         }
         box.Close();
-        box.Open(Dinf);
-        box.Open(Dref, 0, 0);
+        box.Open(BoxType.Dinf);
+        box.Open(BoxType.Dref, 0, 0);
         box.UInt32(1);
-        box.Open(Url, 0, 1); // the media is in this file
+        box.Open(BoxType.Url, 0, 1); // the media is in this file
         box.Close();
         box.Close();
         box.Close();
@@ -451,7 +451,7 @@ internal sealed class WebmInput : MergeInput
             WriteOpus(box, track);
         box.Close();
         // No samples here: they are all in the fragments.
-        foreach (var table in (uint[])[Stts, Stsc, Stco])
+        foreach (var table in (uint[])[BoxType.Stts, BoxType.Stsc, BoxType.Stco])
         {
             box.Open(table, 0, 0);
             box.UInt32(0);
@@ -470,7 +470,7 @@ internal sealed class WebmInput : MergeInput
     private void WriteVp09(BoxWriter box, WebmTrack track)
     {
         var vp9 = _vp9!.Value;
-        box.Open(Vp09);
+        box.Open(BoxType.Vp09);
         box.Zeros(6);
         box.UInt16(1); // data reference
         box.Zeros(16);
@@ -483,7 +483,7 @@ internal sealed class WebmInput : MergeInput
         box.Zeros(32); // compressor name
         box.UInt16(0x0018); // depth
         box.UInt16(0xffff);
-        box.Open(Vpcc, 1, 0);
+        box.Open(BoxType.Vpcc, 1, 0);
         var framesPerSecond = track.DefaultDurationNs > 0 ? 1e9 / track.DefaultDurationNs : 0;
         box.Byte(vp9.Profile);
         box.Byte(Vp9Config.Level(track.Width, track.Height, framesPerSecond));
@@ -501,7 +501,7 @@ internal sealed class WebmInput : MergeInput
     private static void WriteOpus(BoxWriter box, WebmTrack track)
     {
         var head = track.CodecPrivate.AsSpan();
-        box.Open(Opus);
+        box.Open(BoxType.Opus);
         box.Zeros(6);
         box.UInt16(1); // data reference
         box.Zeros(8);
@@ -509,7 +509,7 @@ internal sealed class WebmInput : MergeInput
         box.UInt16(16); // sample size
         box.Zeros(4);
         box.UInt32(OpusTimescale << 16);
-        box.Open(Dops);
+        box.Open(BoxType.Dops);
         box.Byte(0); // version
         box.Byte(head[9]); // output channels
         box.UInt16(BinaryPrimitives.ReadUInt16LittleEndian(head[10..]));
@@ -532,10 +532,6 @@ internal sealed class WebmInput : MergeInput
         box.Close();
         return box.ToArray();
     }
-
-    private const uint Vp09 = 0x76703039, Vpcc = 0x76706343, Opus = 0x4f707573, Dops = 0x644f7073, Tfdt = 0x74666474, Trun = 0x7472756e;
-    private const uint Vmhd = 0x766d6864, Smhd = 0x736d6864, Dinf = 0x64696e66, Dref = 0x64726566, Url = 0x75726c20;
-    private const uint Stts = 0x73747473, Stsc = 0x73747363, Stco = 0x7374636f;
 
     /// <summary>One held block: its decode time in the track's ticks, where its payload is held, and its moof fields.</summary>
     private readonly record struct Sample(long Time, int Offset, int Size, bool IsSync, bool StartsCluster, uint Duration);
