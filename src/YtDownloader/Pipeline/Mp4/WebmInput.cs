@@ -182,6 +182,10 @@ internal sealed class WebmInput : MergeInput
         return end > start ? end : start + Math.Max(1u, _lastDuration);
     }
 
+    /// <summary>
+    /// The fragment's moof and its mdat's header, into a buffer kept for the input: written field by field rather than
+    /// with <see cref="BoxWriter"/>, whose stream would be a new allocation for each of a gigabyte's thousands of fragments.
+    /// </summary>
     private void WriteMoof(uint sequence)
     {
         var samples = _fragmentSamples;
